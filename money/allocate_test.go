@@ -172,3 +172,28 @@ func anyPositive(ds []decimal.Decimal) bool {
 	}
 	return false
 }
+
+// TestDistributePathsAgree checks that the int64 fast path and the
+// big-integer path allocate identically.
+func TestDistributePathsAgree(t *testing.T) {
+	rng := newTestRand(99)
+	eur := MustCurrency("EUR")
+	for i := range 2000 {
+		total := rng.Int64N(2_000_001) - 1_000_000
+		n := 1 + rng.IntN(20)
+		w64 := make([]uint64, n)
+		wBig := make([]*big.Int, n)
+		var sum uint64
+		for j := range w64 {
+			w64[j] = uint64(rng.Int64N(1000))
+			wBig[j] = new(big.Int).SetUint64(w64[j])
+			sum += w64[j]
+		}
+		if sum == 0 {
+			continue
+		}
+		fast := distributeInt64(eur, total, w64, sum)
+		slow := distribute(eur, big.NewInt(total), wBig, new(big.Int).SetUint64(sum))
+		require.Equal(t, partStrings(slow), partStrings(fast), "case %d", i)
+	}
+}

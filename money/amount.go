@@ -22,8 +22,8 @@ var (
 	// digits than its currency's minor unit: round it first.
 	ErrSubMinorUnit = errors.New("amount is not a whole number of minor units")
 	// ErrOutOfRange is returned when a number of minor units does not fit in
-	// an int64.
-	ErrOutOfRange = errors.New("minor units out of int64 range")
+	// an int64, or a quotient is too large to compute.
+	ErrOutOfRange = errors.New("value out of range")
 	// ErrNoAmounts is returned by Sum for an empty list, whose currency is
 	// unknown; use SumIn to give one.
 	ErrNoAmounts = errors.New("no amounts to sum")
@@ -105,6 +105,13 @@ func FromMinorUnits(units int64, currency string) (Amount, error) {
 	return Amount{value: decimal.New(units, -c.digits), currency: c}, nil
 }
 
+// Limits on parsed amounts, so that text from outside cannot make a number
+// whose string form or arithmetic is enormous.
+const (
+	maxParseExponent = 100
+	maxParseDigits   = 100
+)
+
 func parseDecimal(s string) (decimal.Decimal, error) {
 	t := strings.TrimSpace(s)
 	// Reject forms decimal accepts but that are not plain numbers.
@@ -114,6 +121,9 @@ func parseDecimal(s string) (decimal.Decimal, error) {
 	v, err := decimal.NewFromString(t)
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("%w %q: %w", ErrInvalidAmount, s, err)
+	}
+	if e := v.Exponent(); e < -maxParseExponent || e > maxParseExponent || v.NumDigits() > maxParseDigits {
+		return decimal.Decimal{}, fmt.Errorf("%w %q: out of range", ErrInvalidAmount, s)
 	}
 	return v, nil
 }
@@ -370,13 +380,27 @@ func sumFrom(c Currency, amounts []Amount) (Amount, error) {
 
 // DivDecimal returns x ÷ y rounded to places fractional digits with mode,
 // computed exactly before the single rounding. A zero y gives
-// ErrDivisionByZero.
+// ErrDivisionByZero; a quotient too large to compute (more than a few
+// thousand digits) gives ErrOutOfRange.
 func DivDecimal(x, y decimal.Decimal, places int32, mode RoundingMode) (decimal.Decimal, error) {
 	if y.IsZero() {
 		return decimal.Decimal{}, ErrDivisionByZero
 	}
+	places = min(max(places, -MaxPlaces), MaxPlaces)
 	// x/y·10^places = a/b·10^s with s = ex - ey + places.
 	s := int64(x.Exponent()) - int64(y.Exponent()) + int64(places)
+	if s < 0 && int64(x.NumDigits())+1 <= -s {
+		// |x/y·10^places| < 1/2: the result is 0 or one step from it.
+		var step int64
+		sign := x.Sign() * y.Sign()
+		if sign != 0 && awayFromZero(sign, -1, false, mode) {
+			step = int64(sign)
+		}
+		return decimal.New(step, -places), nil
+	}
+	if s > 4*MaxPlaces {
+		return decimal.Decimal{}, fmt.Errorf("%w: %s / %s to %d places", ErrOutOfRange, x, y, places)
+	}
 	num, den := x.Coefficient(), y.Coefficient()
 	if s >= 0 {
 		num = shiftLeft(num, s)
@@ -388,8 +412,6 @@ func DivDecimal(x, y decimal.Decimal, places int32, mode RoundingMode) (decimal.
 		den.Neg(den)
 	}
 	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
-	if adjustQuotient(q, r, den, mode) {
-		q.Add(q, big.NewInt(int64(r.Sign())))
-	}
+	addStep(q, r, den, mode)
 	return decimal.NewFromBigInt(q, -places), nil
 }

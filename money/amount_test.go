@@ -2,6 +2,7 @@ package money
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -291,4 +292,13 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%q: round trip gave %s, want %s", s, back, a)
 		}
 	})
+}
+
+func TestParseRejectsHugeNumbers(t *testing.T) {
+	for _, s := range []string{"1e101", "1e-101", strings.Repeat("9", 101)} {
+		_, err := Parse(s, "EUR")
+		require.ErrorIs(t, err, ErrInvalidAmount, s)
+	}
+	_, err := Parse("1e100", "EUR")
+	require.NoError(t, err)
 }

@@ -140,3 +140,27 @@ func FuzzFormatNumber(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatConcurrent(t *testing.T) {
+	done := make(chan string, 8)
+	for i := range 8 {
+		go func() {
+			locale := []string{"en-US", "de-DE", "fr-FR", "zh-CN"}[i%4]
+			var last string
+			for range 50 {
+				last, _ = Format(MustParse("1234.5", "EUR"), locale)
+			}
+			done <- locale + " " + last
+		}()
+	}
+	got := map[string]bool{}
+	for range 8 {
+		got[<-done] = true
+	}
+	assert.Equal(t, map[string]bool{
+		"en-US €1,234.50":            true,
+		"de-DE 1.234,50\u00a0€":      true,
+		"fr-FR 1\u202f234,50\u00a0€": true,
+		"zh-CN €1,234.50":            true,
+	}, got)
+}

@@ -5,8 +5,8 @@ package money
 // Codes whose minor unit ISO 4217 gives as "N.A." (precious metals, bond
 // market units, SDR, testing) have digits noMinorUnit.
 //
-// Minor units are ISO's, not CLDR's cash digits: ISO gives IQD 3 and ISK 0
-// where some CLDR data rounds cash differently.
+// Minor units are ISO's, not CLDR's: CLDR gives IQD 0 digits where ISO gives
+// 3, and cash digits of 0 for HUF and TWD where ISO gives 2.
 var iso4217 = map[string]currencyInfo{
 	"AED": {784, 2},
 	"AFN": {971, 2},

@@ -94,24 +94,47 @@ func (m *RoundingMode) UnmarshalText(text []byte) error {
 	return nil
 }
 
+// MaxPlaces bounds the places RoundDecimal, DivDecimal and the Amount
+// methods built on them accept: a larger places is treated as MaxPlaces, a
+// smaller one as -MaxPlaces.
+const MaxPlaces = 1000
+
 // RoundDecimal rounds d to places digits after the decimal point using mode.
 // A negative places rounds to tens, hundreds, and so on (-1 rounds to a
 // multiple of 10). The result carries exactly places fractional digits when
 // places is not negative. An undefined mode rounds half-even.
 func RoundDecimal(d decimal.Decimal, places int32, mode RoundingMode) decimal.Decimal {
+	places = min(max(places, -MaxPlaces), MaxPlaces)
 	exp := d.Exponent()
 	if exp >= -places {
 		if places < 0 {
 			return d
 		}
 		// Already exact at this precision; give it the requested scale.
-		return decimal.NewFromBigInt(shiftLeft(d.Coefficient(), int64(exp)+int64(places)), -places)
+		shift := int64(exp) + int64(places)
+		if shift < maxInt64Digits && int64(d.NumDigits())+shift <= maxInt64Digits {
+			return decimal.New(d.CoefficientInt64()*pow10Int64[shift], -places)
+		}
+		return decimal.NewFromBigInt(shiftLeft(d.Coefficient(), shift), -places)
 	}
-	divisor := pow10(int64(-places) - int64(exp))
-	q, r := new(big.Int).QuoRem(d.Coefficient(), divisor, new(big.Int))
-	if adjustQuotient(q, r, divisor, mode) {
-		q.Add(q, big.NewInt(int64(r.Sign())))
+	k := -int64(places) - int64(exp) // digits to drop, at least 1
+	digits := int64(d.NumDigits())
+	switch {
+	case k <= maxInt64Digits && digits <= maxInt64Digits:
+		c, p := d.CoefficientInt64(), pow10Int64[k]
+		q, r := c/p, c%p
+		return decimal.New(q+stepInt64(q, r, p, mode), -places)
+	case k > digits:
+		// Every digit is dropped and what is dropped is below one half of
+		// the step: the result is 0 or one step away from it.
+		var step int64
+		if awayFromZero(d.Sign(), -1, false, mode) {
+			step = int64(d.Sign())
+		}
+		return decimal.New(step, -places)
 	}
+	q, r := new(big.Int).QuoRem(d.Coefficient(), pow10(k), new(big.Int))
+	addStep(q, r, pow10(k), mode)
 	return decimal.NewFromBigInt(q, -places)
 }
 
@@ -126,25 +149,78 @@ func RoundDecimalToIncrement(d, inc decimal.Decimal, mode RoundingMode) decimal.
 	// Bring both to the smaller exponent so that d = a·10^e and inc = b·10^e
 	// with integers a and b; then d/inc = a/b exactly.
 	e := min(d.Exponent(), inc.Exponent())
-	a := shiftLeft(d.Coefficient(), int64(d.Exponent())-int64(e))
-	b := shiftLeft(inc.Coefficient(), int64(inc.Exponent())-int64(e))
-	q, r := new(big.Int).QuoRem(a, b, new(big.Int))
-	if adjustQuotient(q, r, b, mode) {
-		q.Add(q, big.NewInt(int64(r.Sign())))
+	da, db := int64(d.Exponent())-int64(e), int64(inc.Exponent())-int64(e)
+	if int64(d.NumDigits())+da <= maxInt64Digits && int64(inc.NumDigits())+db <= maxInt64Digits {
+		a := d.CoefficientInt64() * pow10Int64[da]
+		b := inc.CoefficientInt64() * pow10Int64[db]
+		q, r := a/b, a%b
+		q += stepInt64(q, r, b, mode)
+		// |q·inc| ≤ |d| + inc, well within int64.
+		return decimal.New(q*inc.CoefficientInt64(), inc.Exponent())
 	}
+	a := shiftLeft(d.Coefficient(), da)
+	b := shiftLeft(inc.Coefficient(), db)
+	q, r := new(big.Int).QuoRem(a, b, new(big.Int))
+	addStep(q, r, b, mode)
 	// q·inc, expressed with inc's exponent.
 	return decimal.NewFromBigInt(q.Mul(q, inc.Coefficient()), inc.Exponent())
 }
 
-// adjustQuotient reports whether the truncated quotient q of a division with
-// remainder r (which has the sign of the dividend) by the positive divisor
-// must move one step away from zero, in the direction of r's sign, to honour
-// mode.
-func adjustQuotient(q, r, divisor *big.Int, mode RoundingMode) bool {
+// maxInt64Digits is the most decimal digits whose values (and twice them)
+// always fit in an int64.
+const maxInt64Digits = 18
+
+var pow10Int64 = func() [maxInt64Digits + 1]int64 {
+	var t [maxInt64Digits + 1]int64
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
+
+// stepInt64 returns the step (-1, 0 or +1) to add to the truncated quotient
+// q of a division by the positive divisor with remainder r (which has the
+// sign of the dividend) to round it with mode.
+func stepInt64(q, r, divisor int64, mode RoundingMode) int64 {
+	if r == 0 {
+		return 0
+	}
+	sign, abs := int64(1), r
+	if r < 0 {
+		sign, abs = -1, -r
+	}
+	half := 0
+	switch twice := 2 * abs; {
+	case twice < divisor:
+		half = -1
+	case twice > divisor:
+		half = 1
+	}
+	if awayFromZero(int(sign), half, q&1 == 1, mode) {
+		return sign
+	}
+	return 0
+}
+
+// addStep rounds the truncated quotient q in place; see stepInt64.
+func addStep(q, r, divisor *big.Int, mode RoundingMode) {
 	sign := r.Sign()
 	if sign == 0 {
-		return false
+		return
 	}
+	twice := new(big.Int).Abs(r)
+	twice.Lsh(twice, 1)
+	if awayFromZero(sign, twice.Cmp(divisor), q.Bit(0) == 1, mode) {
+		q.Add(q, big.NewInt(int64(sign)))
+	}
+}
+
+// awayFromZero decides whether a truncated quotient moves one step away
+// from zero. sign is the sign of the dropped remainder (never 0), half
+// compares the dropped part with one half of a step (-1 below, 0 a tie, +1
+// above), and odd tells whether the truncated quotient is odd.
+func awayFromZero(sign, half int, odd bool, mode RoundingMode) bool {
 	switch mode {
 	case Down:
 		return false
@@ -155,13 +231,10 @@ func adjustQuotient(q, r, divisor *big.Int, mode RoundingMode) bool {
 	case Floor:
 		return sign < 0
 	}
-	// Nearest modes: compare twice the dropped part with the divisor.
-	twice := new(big.Int).Abs(r)
-	twice.Lsh(twice, 1)
-	switch c := twice.Cmp(divisor); {
-	case c < 0:
+	switch {
+	case half < 0:
 		return false
-	case c > 0:
+	case half > 0:
 		return true
 	}
 	switch mode {
@@ -170,7 +243,7 @@ func adjustQuotient(q, r, divisor *big.Int, mode RoundingMode) bool {
 	case HalfDown:
 		return false
 	default: // HalfEven and undefined modes
-		return q.Bit(0) == 1
+		return odd
 	}
 }
 

@@ -315,3 +315,75 @@ func TestRoundDecimalMatchesOracle(t *testing.T) {
 		require.True(t, got.Equal(want), "RoundDecimal(%s, %d, %s) = %s, want %s", d, places, mode, got, want)
 	}
 }
+
+// randomDecimal returns a decimal with up to 30 digits and an exponent in
+// [-40, 5], so both the int64 and the big-integer paths are exercised.
+func randomDecimal(rng interface {
+	IntN(int) int
+	Int64N(int64) int64
+}) decimal.Decimal {
+	coef := big.NewInt(rng.Int64N(1_000_000_000_000_000))
+	if rng.IntN(2) == 0 {
+		coef.Mul(coef, big.NewInt(rng.Int64N(1_000_000_000_000)))
+	}
+	if rng.IntN(2) == 0 {
+		coef.Neg(coef)
+	}
+	return decimal.NewFromBigInt(coef, int32(rng.IntN(46))-40)
+}
+
+func TestRoundDecimalMatchesOracleWide(t *testing.T) {
+	rng := newTestRand(11)
+	for range 5000 {
+		d := randomDecimal(rng)
+		places := int32(rng.IntN(61)) - 30
+		mode := allModes[rng.IntN(len(allModes))]
+		want := oracleRoundDecimal(d, places, mode)
+		got := RoundDecimal(d, places, mode)
+		require.True(t, got.Equal(want), "RoundDecimal(%s, %d, %s) = %s, want %s", d, places, mode, got, want)
+
+		inc := decimal.New(1+rng.Int64N(99), int32(rng.IntN(8))-4)
+		n := ratRound(new(big.Rat).Quo(d.Rat(), inc.Rat()), mode)
+		wantInc := decimal.NewFromBigInt(n, 0).Mul(inc)
+		gotInc := RoundDecimalToIncrement(d, inc, mode)
+		require.True(t, gotInc.Equal(wantInc), "RoundDecimalToIncrement(%s, %s, %s) = %s, want %s", d, inc, mode, gotInc, wantInc)
+	}
+}
+
+func TestDivDecimalMatchesOracle(t *testing.T) {
+	rng := newTestRand(13)
+	for range 5000 {
+		x, y := randomDecimal(rng), randomDecimal(rng)
+		if y.IsZero() {
+			continue
+		}
+		places := int32(rng.IntN(41)) - 10
+		mode := allModes[rng.IntN(len(allModes))]
+		got, err := DivDecimal(x, y, places, mode)
+		require.NoError(t, err)
+		q := new(big.Rat).Quo(x.Rat(), y.Rat())
+		scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs32(places))), nil))
+		if places >= 0 {
+			q.Mul(q, scale)
+		} else {
+			q.Quo(q, scale)
+		}
+		want := decimal.NewFromBigInt(ratRound(q, mode), -places)
+		require.True(t, got.Equal(want), "DivDecimal(%s, %s, %d, %s) = %s, want %s", x, y, places, mode, got, want)
+	}
+}
+
+func TestExtremePlaces(t *testing.T) {
+	d := dec("123.456")
+	assert.Equal(t, "0", RoundDecimal(d, -2_000_000_000, HalfEven).String())
+	assert.True(t, RoundDecimal(d, -2_000_000_000, Up).Equal(decimal.New(1, MaxPlaces)), "clamped to -MaxPlaces")
+	assert.True(t, RoundDecimal(d, 2_000_000_000, HalfEven).Equal(d))
+	assert.Equal(t, int32(-MaxPlaces), RoundDecimal(d, 2_000_000_000, HalfEven).Exponent())
+	assert.Equal(t, "-0.01", RoundDecimal(dec("-1e-50"), 2, Floor).String())
+
+	q, err := DivDecimal(dec("1e-90"), dec("3e90"), 2, Ceiling)
+	require.NoError(t, err)
+	assert.Equal(t, "0.01", q.String())
+	_, err = DivDecimal(decimal.New(1, 1_000_000), dec("3"), 2, HalfEven)
+	require.ErrorIs(t, err, ErrOutOfRange)
+}
