@@ -41,7 +41,7 @@ var (
 // parseDocument parses data as YAML (JSON is accepted too) and decodes its
 // single document into v.
 func parseDocument(data []byte, p *problems, v any) {
-	f, err := parser.ParseBytes(data, 0)
+	f, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		p.syntaxError(err)
 		return
@@ -76,6 +76,16 @@ func (p *problems) syntaxError(err error) {
 }
 
 func nodePos(file string, n ast.Node) Pos {
+	// A block mapping starts at its first key; its own token is the first
+	// colon.
+	switch t := n.(type) {
+	case *ast.MappingNode:
+		if !t.IsFlowStyle && len(t.Values) > 0 {
+			n = t.Values[0].Key
+		}
+	case *ast.MappingValueNode:
+		n = t.Key
+	}
 	tk := n.GetToken()
 	if tk == nil || tk.Position == nil {
 		return Pos{File: file}

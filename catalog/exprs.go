@@ -14,7 +14,7 @@ import (
 // Configuration formulas (expr constraints) read the product's attributes
 // by ID (enum and text attributes as strings, booleans as bools, numbers as
 // decimals), its options by ID (true when selected) and their quantities as
-// quantity.<option>.
+// qty.<option>.
 //
 // Price formulas (formula pricing, surcharges) read the configuration
 // variables, the product's parameters by name, quantity (the line
@@ -135,7 +135,7 @@ func (ec *exprCompiler) configSchema(prod *Product) formula.Schema {
 	for id, v := range ec.x.vars[prod] {
 		if v.Kind == VarOption {
 			s[id] = formula.TypeBool
-			s["quantity."+id] = formula.TypeDecimal
+			s["qty."+id] = formula.TypeDecimal
 			continue
 		}
 		s[id] = attrType(v.Attribute.Type)

@@ -47,7 +47,7 @@ func TestSeededMistakes(t *testing.T) {
 		path      string
 	}
 	wants := []want{
-		{11, 5, "catalog.unknown-key", "products[0].categroy"},         // typo for category
+		{11, 5, "catalog.unknown-key", "products[0].categroy"}, // typo for category
 		{15, 17, "catalog.empty-domain", "products[0].attributes[0].values"},
 		{18, 14, "catalog.range", "products[0].attributes[1].min"}, // min 10 > max 5
 		{23, 18, "catalog.invalid", "products[0].attributes[2].default"},

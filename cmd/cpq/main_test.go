@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCmd(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCheckCleanCatalogs(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "catalogs", "*.yaml"))
+	require.NoError(t, err)
+	require.Len(t, files, 3)
+	code, out, _ := runCmd(append([]string{"check"}, files...)...)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "server.yaml: ok: 9 products, 7 attributes, 7 options, 7 constraints, 6 rules\n")
+}
+
+func TestCheckReportsEveryProblem(t *testing.T) {
+	file := filepath.Join("..", "..", "catalog", "testdata", "mistakes.yaml")
+	code, out, _ := runCmd("check", file)
+	assert.Equal(t, 1, code)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 19, out)
+	assert.Equal(t, file+`:11:5: catalog.unknown-key: unknown key "categroy"; did you mean "category"?`, lines[0])
+	assert.Equal(t, file+": 18 problems", lines[18])
+
+	code, out, _ = runCmd("check", "--json", file)
+	assert.Equal(t, 1, code)
+	var reports []checkReport
+	require.NoError(t, json.Unmarshal([]byte(out), &reports))
+	require.Len(t, reports, 1)
+	assert.False(t, reports[0].OK)
+	require.Len(t, reports[0].Problems, 18)
+	p := reports[0].Problems[14]
+	assert.Equal(t, checkProblem{File: file, Line: 57, Column: 26, Path: "cost_models[0].components[0].formula",
+		Code: "catalog.cycle", Message: "cost components depend on each other: a → b → a"}, p)
+}
+
+func TestCheckMissingFile(t *testing.T) {
+	code, out, _ := runCmd("check", "no-such-catalog.yaml")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "no-such-catalog.yaml: catalog.io: open no-such-catalog.yaml: no such file or directory")
+}
+
+func TestUsage(t *testing.T) {
+	code, _, errOut := runCmd()
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "usage: cpq COMMAND")
+	code, _, errOut = runCmd("frobnicate")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown command "frobnicate"`)
+	code, _, _ = runCmd("check")
+	assert.Equal(t, 2, code)
+}
+
+func TestDemoRuns(t *testing.T) {
+	code, out, errOut := runCmd("demo")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "MP-HOUSING-A")
+	assert.Contains(t, out, "R2机架式服务器")
+}
