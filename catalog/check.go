@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/cpqkit/cpq/internal/suggest"
 	"sort"
 	"strconv"
 	"strings"
@@ -168,7 +169,7 @@ func (k *checker) refProduct(sku, path string) *Product {
 
 func (k *checker) unknown(path, what, name string, candidates []string) {
 	msg := fmt.Sprintf("unknown %s %q", what, name)
-	if s := closest(name, candidates); s != "" {
+	if s := suggest.Closest(name, candidates); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	k.p.addAt(path, CodeUnknownReference, "%s", msg)
@@ -401,7 +402,7 @@ func valueProblem(a *Attribute, value string) string {
 	}
 	cands := a.Domain()
 	msg := fmt.Sprintf("%q is not a value of %q", value, a.ID)
-	if s := closest(value, cands); s != "" {
+	if s := suggest.Closest(value, cands); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return msg
@@ -433,7 +434,7 @@ func (k *checker) finiteVar(prod *Product, name, path string, pos Pos) *Variable
 	v, ok := k.x.vars[prod][name]
 	if !ok {
 		msg := fmt.Sprintf("unknown attribute or option %q", name)
-		if s := closest(name, keys(k.x.vars[prod])); s != "" {
+		if s := suggest.Closest(name, keys(k.x.vars[prod])); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
 		k.p.add(pos, path, CodeUnknownReference, "%s", msg)

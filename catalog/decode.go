@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"github.com/cpqkit/cpq/internal/suggest"
 	"reflect"
 	"sort"
 	"strconv"
@@ -475,7 +476,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		f, ok := fields[key]
 		if !ok {
 			msg := "unknown key " + strconv.Quote(key)
-			if s := closest(key, names); s != "" {
+			if s := suggest.Closest(key, names); s != "" {
 				msg += "; did you mean " + strconv.Quote(s) + "?"
 			}
 			d.add(nodePos(d.file, e.Key), kp, CodeUnknownKey, "%s", msg)
@@ -488,38 +489,6 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		seen[key] = true
 		d.decode(e.Value, v.Field(f.index), kp)
 	}
-}
-
-// closest returns the candidate nearest to s by edit distance, if it is near
-// enough to be a likely typo.
-func closest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/2+2
-	for _, c := range candidates {
-		if dist := editDistance(s, c); dist < bestDist {
-			best, bestDist = c, dist
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func lowerFirst(s string) string {

@@ -3,8 +3,8 @@ package configurator
 import (
 	"errors"
 	"fmt"
+	"github.com/cpqkit/cpq/internal/suggest"
 	"slices"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -502,38 +502,8 @@ func (m *Model) unknownVar(id string) error {
 	}
 	ids = append(ids, m.freeOrder...)
 	msg := fmt.Sprintf("%s has no attribute or option %q", m.name, id)
-	if s := closest(id, ids); s != "" {
+	if s := suggest.Closest(id, ids); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	return fmt.Errorf("%s: %w", msg, ErrUnknownVariable)
-}
-
-func closest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/2+2
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -3,6 +3,7 @@ package configurator
 import (
 	"errors"
 	"fmt"
+	"github.com/cpqkit/cpq/internal/suggest"
 	"math/big"
 	"slices"
 	"strconv"
@@ -130,7 +131,7 @@ func (s *Session) lookup(id, value string) (vi, val int, err error) {
 	val = indexOfValue(s.m.vars[vi].values, value)
 	if val < 0 {
 		msg := fmt.Sprintf("%q is not a value of %s", value, id)
-		if c := closest(value, s.m.vars[vi].values); c != "" {
+		if c := suggest.Closest(value, s.m.vars[vi].values); c != "" {
 			msg += fmt.Sprintf("; did you mean %q?", c)
 		}
 		return 0, 0, fmt.Errorf("%s: %w", msg, ErrUnknownValue)
