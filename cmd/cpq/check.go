@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/configurator"
 )
 
 // checkReport is the --json output of cpq check for one file.
@@ -20,7 +21,11 @@ type checkReport struct {
 }
 
 type checkProblem struct {
-	File    string `json:"file"`
+	// Severity is "error" or "warning" (static analysis of configurable
+	// products: dead values, forced values, redundant rules).
+	Severity string `json:"severity"`
+	Product  string `json:"product,omitempty"`
+	File     string `json:"file"`
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Path    string `json:"path,omitempty"`
@@ -72,7 +77,7 @@ func checkFile(name string) checkReport {
 	r := checkReport{File: name, Problems: []checkProblem{}}
 	f, err := os.Open(name)
 	if err != nil {
-		r.Problems = append(r.Problems, checkProblem{File: name, Code: "catalog.io", Message: err.Error()})
+		r.Problems = append(r.Problems, checkProblem{Severity: "error", File: name, Code: "catalog.io", Message: err.Error()})
 		return r
 	}
 	defer f.Close()
@@ -80,12 +85,12 @@ func checkFile(name string) checkReport {
 	if err != nil {
 		var list catalog.Errors
 		if !errors.As(err, &list) {
-			r.Problems = append(r.Problems, checkProblem{File: name, Code: "catalog.io", Message: err.Error()})
+			r.Problems = append(r.Problems, checkProblem{Severity: "error", File: name, Code: "catalog.io", Message: err.Error()})
 			return r
 		}
 		for _, e := range list {
 			r.Problems = append(r.Problems, checkProblem{
-				File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column,
+				Severity: "error", File: e.Pos.File, Line: e.Pos.Line, Column: e.Pos.Column,
 				Path: e.Path, Code: e.Code, Message: e.Message,
 			})
 		}
@@ -93,10 +98,46 @@ func checkFile(name string) checkReport {
 	}
 	s := c.Stats()
 	r.OK, r.Stats = true, &s
+	for _, p := range c.Products {
+		if !p.IsConfigurable() {
+			continue
+		}
+		m, err := configurator.Compile(c, p.SKU)
+		if err == nil {
+			var fs []configurator.Finding
+			if fs, err = m.Analyze(); err == nil {
+				for _, f := range fs {
+					sev := "warning"
+					if f.IsError() {
+						sev, r.OK = "error", false
+					}
+					r.Problems = append(r.Problems, checkProblem{Severity: sev, Product: p.SKU, File: name,
+						Line: f.Pos.Line, Column: f.Pos.Column, Code: f.Code, Message: f.Message})
+				}
+				continue
+			}
+		}
+		r.OK = false
+		r.Problems = append(r.Problems, checkProblem{Severity: "error", Product: p.SKU, File: name,
+			Line: p.Pos.Line, Column: p.Pos.Column, Code: configurator.CodeUnsatisfiable, Message: err.Error()})
+	}
 	return r
 }
 
 func printCheckReport(w io.Writer, r checkReport) {
+	errs := 0
+	for _, p := range r.Problems {
+		prefix := p.File
+		if p.Line > 0 {
+			prefix = fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+		}
+		if p.Severity == "warning" {
+			prefix += ": warning"
+		} else {
+			errs++
+		}
+		fmt.Fprintf(w, "%s: %s: %s\n", prefix, p.Code, p.Message)
+	}
 	if r.OK {
 		s := r.Stats
 		fmt.Fprintf(w, "%s: ok: %s, %s, %s, %s, %s\n", r.File,
@@ -104,14 +145,7 @@ func printCheckReport(w io.Writer, r checkReport) {
 			plural(s.Constraints, "constraint"), plural(s.PriceRules+s.ApprovalRules+s.Schedules, "rule"))
 		return
 	}
-	for _, p := range r.Problems {
-		if p.Line > 0 {
-			fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", p.File, p.Line, p.Column, p.Code, p.Message)
-		} else {
-			fmt.Fprintf(w, "%s: %s: %s\n", p.File, p.Code, p.Message)
-		}
-	}
-	fmt.Fprintf(w, "%s: %s\n", r.File, plural(len(r.Problems), "problem"))
+	fmt.Fprintf(w, "%s: %s\n", r.File, plural(errs, "problem"))
 }
 
 func plural(n int, word string) string {

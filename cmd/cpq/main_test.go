@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 	assert.False(t, reports[0].OK)
 	require.Len(t, reports[0].Problems, 18)
 	p := reports[0].Problems[14]
-	assert.Equal(t, checkProblem{File: file, Line: 57, Column: 26, Path: "cost_models[0].components[0].formula",
+	assert.Equal(t, checkProblem{Severity: "error", File: file, Line: 57, Column: 26, Path: "cost_models[0].components[0].formula",
 		Code: "catalog.cycle", Message: "cost components depend on each other: a → b → a"}, p)
 }
 
@@ -69,4 +70,34 @@ func TestDemoRuns(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "MP-HOUSING-A")
 	assert.Contains(t, out, "R2机架式服务器")
+}
+
+func TestCheckRunsStaticAnalysis(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "lamp.yaml")
+	src := `id: a
+version: "1"
+effective_from: 2026-01-01
+currency: EUR
+products:
+  - sku: LAMP
+    name: Lamp
+    attributes:
+      - {id: base, type: enum, values: [wood, marble]}
+      - {id: shade, type: enum, values: [linen, glass]}
+    constraints:
+      - {id: marble_glass, requires: {if: {base: marble}, then: {shade: glass}}}
+      - {id: no_marble_glass, excludes: {base: marble, shade: glass}}
+`
+	require.NoError(t, os.WriteFile(file, []byte(src), 0o644))
+	code, out, _ := runCmd("check", file)
+	assert.Equal(t, 0, code, "warnings alone do not fail the check")
+	assert.Contains(t, out, file+":9:9: warning: config.dead-value: base = marble can never be chosen: marble_glass; no_marble_glass\n")
+	assert.Contains(t, out, file+":9:9: warning: config.forced: base is always wood\n")
+
+	broken := src + "      - {id: no_wood, excludes: {base: wood}}\n"
+	require.NoError(t, os.WriteFile(file, []byte(broken), 0o644))
+	code, out, _ = runCmd("check", file)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "config.unsatisfiable: LAMP cannot be configured at all")
 }
