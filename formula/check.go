@@ -2,6 +2,7 @@ package formula
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,15 +13,6 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/shopspring/decimal"
 )
-
-// impl is a Go function a compiled formula calls: an operator on decimals
-// or dates, a built-in, a table lookup or a host function. A pure impl with
-// constant arguments is evaluated at compile time.
-type impl struct {
-	name string
-	fn   func(args ...any) (any, error)
-	pure bool
-}
 
 // checker type-checks a parsed formula against the options and rewrites it
 // for the expr compiler: number literals become decimal constants,
@@ -333,8 +325,14 @@ func (c *checker) call(at ast.Node, f *impl, args ...ast.Node) ast.Node {
 			}
 		}
 	}
-	c.impls[f.name] = f
-	callee := &ast.IdentifierNode{Value: f.name}
+	var callee ast.Node
+	if f.fast != nil && f.arity == len(args) {
+		callee = &ast.ConstantNode{Value: f.fast}
+		callee.SetType(reflect.TypeOf(f.fast))
+	} else {
+		c.impls[f.name] = f
+		callee = &ast.IdentifierNode{Value: f.name}
+	}
 	callee.SetLocation(at.Location())
 	n := &ast.CallNode{Callee: callee, Arguments: args}
 	n.SetLocation(at.Location())
@@ -539,7 +537,7 @@ func (c *checker) checkConditional(n *ast.ConditionalNode) (Type, error) {
 		return TypeAny, err
 	}
 	if t1 != t2 {
-		return TypeAny, c.errorf(CodeType, n, "branches have different types: %s and %s", t1, t2)
+		return TypeAny, c.errorStart(CodeType, n.Exp2, "the else branch is a %s, the then branch a %s", t2, t1)
 	}
 	return t1, nil
 }

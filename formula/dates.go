@@ -21,7 +21,7 @@ const (
 func toDate(v any) (time.Time, error) {
 	switch t := v.(type) {
 	case time.Time:
-		if t.Location() == time.UTC && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		if t.Location() == time.UTC && t.Nanosecond() == 0 && t.Unix()%86400 == 0 {
 			return t, nil
 		}
 		y, m, d := t.Date()
@@ -32,12 +32,12 @@ func toDate(v any) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%w: want a date (time.Time), got %T", ErrValueType, v)
 }
 
-func twoDates(args []any) (time.Time, time.Time, error) {
-	a, err := toDate(args[0])
+func twoDates(x, y any) (time.Time, time.Time, error) {
+	a, err := toDate(x)
 	if err != nil {
 		return a, a, err
 	}
-	b, err := toDate(args[1])
+	b, err := toDate(y)
 	return a, b, err
 }
 
@@ -91,57 +91,57 @@ func monthsBetween(a, b time.Time) int {
 	return n
 }
 
-func fnDate(args ...any) (any, error) {
-	s, ok := args[0].(string)
+func fnDate(x any) (any, error) {
+	s, ok := x.(string)
 	if !ok {
-		return nil, fmt.Errorf("%w: date wants a string, got %T", ErrValueType, args[0])
+		return nil, fmt.Errorf("%w: date wants a string, got %T", ErrValueType, x)
 	}
 	return parseDate(s)
 }
 
-func fnDaysBetween(args ...any) (any, error) {
-	a, b, err := twoDates(args)
+func fnDaysBetween(x, y any) (any, error) {
+	a, b, err := twoDates(x, y)
 	if err != nil {
 		return nil, err
 	}
 	return decimal.NewFromInt(dayNumber(b) - dayNumber(a)), nil
 }
 
-func fnMonthsBetween(args ...any) (any, error) {
-	a, b, err := twoDates(args)
+func fnMonthsBetween(x, y any) (any, error) {
+	a, b, err := twoDates(x, y)
 	if err != nil {
 		return nil, err
 	}
 	return decimal.NewFromInt(int64(monthsBetween(a, b))), nil
 }
 
-func fnAddDays(args ...any) (any, error) {
-	d, err := toDate(args[0])
+func fnAddDays(x, y any) (any, error) {
+	d, err := toDate(x)
 	if err != nil {
 		return nil, err
 	}
-	n, err := wholeNumber(args[1], "number of days", maxAddDays)
+	n, err := wholeNumber(y, "number of days", maxAddDays)
 	if err != nil {
 		return nil, err
 	}
 	return d.AddDate(0, 0, int(n)), nil
 }
 
-func fnAddMonths(args ...any) (any, error) {
-	d, err := toDate(args[0])
+func fnAddMonths(x, y any) (any, error) {
+	d, err := toDate(x)
 	if err != nil {
 		return nil, err
 	}
-	n, err := wholeNumber(args[1], "number of months", maxAddMonths)
+	n, err := wholeNumber(y, "number of months", maxAddMonths)
 	if err != nil {
 		return nil, err
 	}
 	return addMonths(d, int(n)), nil
 }
 
-func datePart(part func(time.Time) int) func(args ...any) (any, error) {
-	return func(args ...any) (any, error) {
-		d, err := toDate(args[0])
+func datePart(part func(time.Time) int) func(x any) (any, error) {
+	return func(x any) (any, error) {
+		d, err := toDate(x)
 		if err != nil {
 			return nil, err
 		}
@@ -149,40 +149,14 @@ func datePart(part func(time.Time) int) func(args ...any) (any, error) {
 	}
 }
 
-func compareDates(args []any) (int, error) {
-	a, b, err := twoDates(args)
-	if err != nil {
-		return 0, err
+// dateComparison builds a comparison operator from a test of Compare's
+// result.
+func dateComparison(test func(c int) bool) func(x, y any) (any, error) {
+	return func(x, y any) (any, error) {
+		a, b, err := twoDates(x, y)
+		if err != nil {
+			return nil, err
+		}
+		return test(a.Compare(b)), nil
 	}
-	return a.Compare(b), nil
-}
-
-func opDateEq(args ...any) (any, error) {
-	c, err := compareDates(args)
-	return c == 0, err
-}
-
-func opDateNe(args ...any) (any, error) {
-	c, err := compareDates(args)
-	return c != 0, err
-}
-
-func opDateLt(args ...any) (any, error) {
-	c, err := compareDates(args)
-	return c < 0, err
-}
-
-func opDateLe(args ...any) (any, error) {
-	c, err := compareDates(args)
-	return c <= 0, err
-}
-
-func opDateGt(args ...any) (any, error) {
-	c, err := compareDates(args)
-	return c > 0, err
-}
-
-func opDateGe(args ...any) (any, error) {
-	c, err := compareDates(args)
-	return c >= 0, err
 }

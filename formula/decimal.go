@@ -97,41 +97,41 @@ func decimalOperand(v any) (decimal.Decimal, error) {
 	return checkSize(d)
 }
 
-func twoDecimals(args []any) (decimal.Decimal, decimal.Decimal, error) {
-	a, err := toDecimal(args[0])
+func twoDecimals(x, y any) (decimal.Decimal, decimal.Decimal, error) {
+	a, err := toDecimal(x)
 	if err != nil {
 		return a, a, err
 	}
-	b, err := toDecimal(args[1])
+	b, err := toDecimal(y)
 	return a, b, err
 }
 
-func opAdd(args ...any) (any, error) {
-	a, b, err := twoDecimals(args)
+func opAdd(x, y any) (any, error) {
+	a, b, err := twoDecimals(x, y)
 	if err != nil {
 		return nil, err
 	}
 	return checkSize(a.Add(b))
 }
 
-func opSub(args ...any) (any, error) {
-	a, b, err := twoDecimals(args)
+func opSub(x, y any) (any, error) {
+	a, b, err := twoDecimals(x, y)
 	if err != nil {
 		return nil, err
 	}
 	return checkSize(a.Sub(b))
 }
 
-func opMul(args ...any) (any, error) {
-	a, b, err := twoDecimals(args)
+func opMul(x, y any) (any, error) {
+	a, b, err := twoDecimals(x, y)
 	if err != nil {
 		return nil, err
 	}
 	return checkSize(a.Mul(b))
 }
 
-func opDiv(args ...any) (any, error) {
-	a, b, err := twoDecimals(args)
+func opDiv(x, y any) (any, error) {
+	a, b, err := twoDecimals(x, y)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +142,8 @@ func opDiv(args ...any) (any, error) {
 	return checkSize(q)
 }
 
-func opMod(args ...any) (any, error) {
-	a, b, err := twoDecimals(args)
+func opMod(x, y any) (any, error) {
+	a, b, err := twoDecimals(x, y)
 	if err != nil {
 		return nil, err
 	}
@@ -153,58 +153,32 @@ func opMod(args ...any) (any, error) {
 	return checkSize(a.Mod(b))
 }
 
-func opPow(args ...any) (any, error) {
-	a, b, err := twoDecimals(args)
+func opPow(x, y any) (any, error) {
+	a, b, err := twoDecimals(x, y)
 	if err != nil {
 		return nil, err
 	}
 	return power(a, b)
 }
 
-func opNeg(args ...any) (any, error) {
-	a, err := toDecimal(args[0])
+func opNeg(x any) (any, error) {
+	a, err := toDecimal(x)
 	if err != nil {
 		return nil, err
 	}
 	return a.Neg(), nil
 }
 
-func compareDecimals(args []any) (int, error) {
-	a, b, err := twoDecimals(args)
-	if err != nil {
-		return 0, err
+// decimalComparison builds a comparison operator from a test of Cmp's
+// result.
+func decimalComparison(test func(c int) bool) func(x, y any) (any, error) {
+	return func(x, y any) (any, error) {
+		a, b, err := twoDecimals(x, y)
+		if err != nil {
+			return nil, err
+		}
+		return test(a.Cmp(b)), nil
 	}
-	return a.Cmp(b), nil
-}
-
-func opEq(args ...any) (any, error) {
-	c, err := compareDecimals(args)
-	return c == 0, err
-}
-
-func opNe(args ...any) (any, error) {
-	c, err := compareDecimals(args)
-	return c != 0, err
-}
-
-func opLt(args ...any) (any, error) {
-	c, err := compareDecimals(args)
-	return c < 0, err
-}
-
-func opLe(args ...any) (any, error) {
-	c, err := compareDecimals(args)
-	return c <= 0, err
-}
-
-func opGt(args ...any) (any, error) {
-	c, err := compareDecimals(args)
-	return c > 0, err
-}
-
-func opGe(args ...any) (any, error) {
-	c, err := compareDecimals(args)
-	return c >= 0, err
 }
 
 // divide returns a / b: exact when the quotient has at most DivisionPlaces

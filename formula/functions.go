@@ -2,10 +2,10 @@ package formula
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cpqkit/cpq/money"
 	"github.com/expr-lang/expr/ast"
@@ -16,47 +16,94 @@ import (
 // replace, join): a longer result fails with ErrTooLarge.
 const MaxStringLen = 1 << 16
 
+// impl is a Go function a compiled formula calls: an operator on decimals
+// or dates, a built-in, a table lookup or a host function. A pure impl with
+// constant arguments is evaluated at compile time.
+type impl struct {
+	name string
+	fn   func(args ...any) (any, error)
+	// fast, if set, is the same function with one or two plain arguments,
+	// as func(any) any or func(any, any) any, that panics with its error.
+	// The virtual machine calls such a function without building an
+	// argument slice and turns the panic back into an error.
+	fast  any
+	arity int // number of arguments fast takes
+	pure  bool
+}
+
+func unary(name string, f func(x any) (any, error)) *impl {
+	return &impl{
+		name: name, pure: true, arity: 1,
+		fn: func(args ...any) (any, error) { return f(args[0]) },
+		fast: func(x any) any {
+			out, err := f(x)
+			if err != nil {
+				panic(err)
+			}
+			return out
+		},
+	}
+}
+
+func binary(name string, f func(x, y any) (any, error)) *impl {
+	return &impl{
+		name: name, pure: true, arity: 2,
+		fn: func(args ...any) (any, error) { return f(args[0], args[1]) },
+		fast: func(x, y any) any {
+			out, err := f(x, y)
+			if err != nil {
+				panic(err)
+			}
+			return out
+		},
+	}
+}
+
+func nary(name string, f func(args ...any) (any, error)) *impl {
+	return &impl{name: name, fn: f, pure: true}
+}
+
 // Operators and built-ins. Names starting with $ cannot be written in a
 // formula; they are what the checker rewrites operators into.
 var (
-	implAdd         = &impl{"$add", opAdd, true}
-	implSub         = &impl{"$sub", opSub, true}
-	implMul         = &impl{"$mul", opMul, true}
-	implDiv         = &impl{"$div", opDiv, true}
-	implMod         = &impl{"$mod", opMod, true}
-	implPow         = &impl{"$pow", opPow, true}
-	implNeg         = &impl{"$neg", opNeg, true}
-	implEq          = &impl{"$eq", opEq, true}
-	implNe          = &impl{"$ne", opNe, true}
-	implLt          = &impl{"$lt", opLt, true}
-	implLe          = &impl{"$le", opLe, true}
-	implGt          = &impl{"$gt", opGt, true}
-	implGe          = &impl{"$ge", opGe, true}
-	implDateEq      = &impl{"$date_eq", opDateEq, true}
-	implDateNe      = &impl{"$date_ne", opDateNe, true}
-	implDateLt      = &impl{"$date_lt", opDateLt, true}
-	implDateLe      = &impl{"$date_le", opDateLe, true}
-	implDateGt      = &impl{"$date_gt", opDateGt, true}
-	implDateGe      = &impl{"$date_ge", opDateGe, true}
-	implConcat      = &impl{"$concat", opConcat, true}
-	implInDecimals  = &impl{"$in_decimals", opInDecimals, true}
-	implInStrings   = &impl{"$in_strings", opInStrings, true}
-	implDecimalList = &impl{"$decimal_list", opDecimalList, true}
-	implStringList  = &impl{"$string_list", opStringList, true}
-	implCoalesce    = &impl{"$coalesce", fnCoalesce, false}
-	implMinDecimals = &impl{"$min_decimals", fnMinDecimals, true}
-	implMaxDecimals = &impl{"$max_decimals", fnMaxDecimals, true}
-	implMinDates    = &impl{"$min_dates", fnMinDates, true}
-	implMaxDates    = &impl{"$max_dates", fnMaxDates, true}
-	implBetweenDec  = &impl{"$between_decimals", fnBetweenDecimals, true}
-	implBetweenDate = &impl{"$between_dates", fnBetweenDates, true}
-	implRound       = &impl{"$round", fnRound, true}
-	implDate        = &impl{"$date", fnDate, true}
-	implLenString   = &impl{"$len_string", fnLenString, true}
-	implLenList     = &impl{"$len_list", fnLenList, true}
-	implStrDecimal  = &impl{"$string_decimal", fnStringDecimal, true}
-	implStrDate     = &impl{"$string_date", fnStringDate, true}
-	implStrBool     = &impl{"$string_bool", fnStringBool, true}
+	implAdd         = binary("$add", opAdd)
+	implSub         = binary("$sub", opSub)
+	implMul         = binary("$mul", opMul)
+	implDiv         = binary("$div", opDiv)
+	implMod         = binary("$mod", opMod)
+	implPow         = binary("$pow", opPow)
+	implNeg         = unary("$neg", opNeg)
+	implEq          = binary("$eq", decimalComparison(func(c int) bool { return c == 0 }))
+	implNe          = binary("$ne", decimalComparison(func(c int) bool { return c != 0 }))
+	implLt          = binary("$lt", decimalComparison(func(c int) bool { return c < 0 }))
+	implLe          = binary("$le", decimalComparison(func(c int) bool { return c <= 0 }))
+	implGt          = binary("$gt", decimalComparison(func(c int) bool { return c > 0 }))
+	implGe          = binary("$ge", decimalComparison(func(c int) bool { return c >= 0 }))
+	implDateEq      = binary("$date_eq", dateComparison(func(c int) bool { return c == 0 }))
+	implDateNe      = binary("$date_ne", dateComparison(func(c int) bool { return c != 0 }))
+	implDateLt      = binary("$date_lt", dateComparison(func(c int) bool { return c < 0 }))
+	implDateLe      = binary("$date_le", dateComparison(func(c int) bool { return c <= 0 }))
+	implDateGt      = binary("$date_gt", dateComparison(func(c int) bool { return c > 0 }))
+	implDateGe      = binary("$date_ge", dateComparison(func(c int) bool { return c >= 0 }))
+	implConcat      = binary("$concat", opConcat)
+	implInDecimals  = binary("$in_decimals", opInDecimals)
+	implInStrings   = binary("$in_strings", opInStrings)
+	implDecimalList = nary("$decimal_list", opDecimalList)
+	implStringList  = nary("$string_list", opStringList)
+	implCoalesce    = nary("$coalesce", fnCoalesce)
+	implMinDecimals = nary("$min_decimals", fnMinDecimals)
+	implMaxDecimals = nary("$max_decimals", fnMaxDecimals)
+	implMinDates    = nary("$min_dates", fnMinDates)
+	implMaxDates    = nary("$max_dates", fnMaxDates)
+	implBetweenDec  = nary("$between_decimals", fnBetweenDecimals)
+	implBetweenDate = nary("$between_dates", fnBetweenDates)
+	implRound       = nary("$round", fnRound)
+	implDate        = unary("$date", fnDate)
+	implLenString   = unary("$len_string", fnLenString)
+	implLenList     = unary("$len_list", fnLenList)
+	implStrDecimal  = unary("$string_decimal", fnStringDecimal)
+	implStrDate     = unary("$string_date", fnStringDate)
+	implStrBool     = unary("$string_bool", fnStringBool)
 )
 
 // builtin describes a built-in function. A builtin without check has the
@@ -91,11 +138,8 @@ func plural(n int, word string) string {
 }
 
 // fixed describes a built-in with fixed parameter types.
-func fixed(name string, fn func(args ...any) (any, error), result Type, params ...Type) builtin {
-	return builtin{
-		minArgs: len(params), maxArgs: len(params), params: params, result: result,
-		impl: &impl{"$" + name, fn, true},
-	}
+func fixed(f *impl, result Type, params ...Type) builtin {
+	return builtin{minArgs: len(params), maxArgs: len(params), params: params, result: result, impl: f}
 }
 
 // optional makes the last n parameters of b optional.
@@ -127,9 +171,9 @@ var refused = map[string]string{
 
 func init() {
 	builtins = map[string]builtin{
-		"abs":   fixed("abs", fnAbs, TypeDecimal, TypeDecimal),
-		"ceil":  fixed("ceil", fnCeil, TypeDecimal, TypeDecimal),
-		"floor": fixed("floor", fnFloor, TypeDecimal, TypeDecimal),
+		"abs":   fixed(unary("$abs", fnAbs), TypeDecimal, TypeDecimal),
+		"ceil":  fixed(unary("$ceil", fnCeil), TypeDecimal, TypeDecimal),
+		"floor": fixed(unary("$floor", fnFloor), TypeDecimal, TypeDecimal),
 		"min":   custom(1, -1, checkMinMax),
 		"max":   custom(1, -1, checkMinMax),
 		"round": custom(2, 3, checkRound),
@@ -138,32 +182,32 @@ func init() {
 		}),
 		"coalesce": custom(1, -1, checkCoalesce),
 		"lookup":   custom(1, -1, checkLookup),
-		"sum":      fixed("sum", fnSum, TypeDecimal, TypeDecimalList),
-		"decimal":  fixed("decimal", fnDecimal, TypeDecimal, TypeString),
+		"sum":      fixed(unary("$sum", fnSum), TypeDecimal, TypeDecimalList),
+		"decimal":  fixed(unary("$decimal", fnDecimal), TypeDecimal, TypeString),
 		"string":   custom(1, 1, checkString),
 		"len":      custom(1, 1, checkLen),
 
 		"date":           custom(1, 1, checkDate),
-		"days_between":   fixed("days_between", fnDaysBetween, TypeDecimal, TypeDate, TypeDate),
-		"months_between": fixed("months_between", fnMonthsBetween, TypeDecimal, TypeDate, TypeDate),
-		"add_days":       fixed("add_days", fnAddDays, TypeDate, TypeDate, TypeDecimal),
-		"add_months":     fixed("add_months", fnAddMonths, TypeDate, TypeDate, TypeDecimal),
-		"year":           fixed("year", datePart(func(t time.Time) int { return t.Year() }), TypeDecimal, TypeDate),
-		"month":          fixed("month", datePart(func(t time.Time) int { return int(t.Month()) }), TypeDecimal, TypeDate),
-		"day":            fixed("day", datePart(func(t time.Time) int { return t.Day() }), TypeDecimal, TypeDate),
+		"days_between":   fixed(binary("$days_between", fnDaysBetween), TypeDecimal, TypeDate, TypeDate),
+		"months_between": fixed(binary("$months_between", fnMonthsBetween), TypeDecimal, TypeDate, TypeDate),
+		"add_days":       fixed(binary("$add_days", fnAddDays), TypeDate, TypeDate, TypeDecimal),
+		"add_months":     fixed(binary("$add_months", fnAddMonths), TypeDate, TypeDate, TypeDecimal),
+		"year":           fixed(unary("$year", datePart(func(t time.Time) int { return t.Year() })), TypeDecimal, TypeDate),
+		"month":          fixed(unary("$month", datePart(func(t time.Time) int { return int(t.Month()) })), TypeDecimal, TypeDate),
+		"day":            fixed(unary("$day", datePart(func(t time.Time) int { return t.Day() })), TypeDecimal, TypeDate),
 
-		"upper":       fixed("upper", stringFunc(strings.ToUpper), TypeString, TypeString),
-		"lower":       fixed("lower", stringFunc(strings.ToLower), TypeString, TypeString),
-		"trim":        optional(fixed("trim", fnTrim, TypeString, TypeString, TypeString), 1),
-		"trimPrefix":  fixed("trimPrefix", stringsFunc(strings.TrimPrefix), TypeString, TypeString, TypeString),
-		"trimSuffix":  fixed("trimSuffix", stringsFunc(strings.TrimSuffix), TypeString, TypeString, TypeString),
-		"hasPrefix":   fixed("hasPrefix", stringsTest(strings.HasPrefix), TypeBool, TypeString, TypeString),
-		"hasSuffix":   fixed("hasSuffix", stringsTest(strings.HasSuffix), TypeBool, TypeString, TypeString),
-		"indexOf":     fixed("indexOf", stringsIndex(strings.Index), TypeDecimal, TypeString, TypeString),
-		"lastIndexOf": fixed("lastIndexOf", stringsIndex(strings.LastIndex), TypeDecimal, TypeString, TypeString),
-		"split":       fixed("split", fnSplit, TypeStringList, TypeString, TypeString),
-		"join":        optional(fixed("join", fnJoin, TypeString, TypeStringList, TypeString), 1),
-		"replace":     fixed("replace", fnReplace, TypeString, TypeString, TypeString, TypeString),
+		"upper":       fixed(unary("$upper", stringFunc(strings.ToUpper)), TypeString, TypeString),
+		"lower":       fixed(unary("$lower", stringFunc(strings.ToLower)), TypeString, TypeString),
+		"trim":        optional(fixed(nary("$trim", fnTrim), TypeString, TypeString, TypeString), 1),
+		"trimPrefix":  fixed(binary("$trimPrefix", stringsFunc(strings.TrimPrefix)), TypeString, TypeString, TypeString),
+		"trimSuffix":  fixed(binary("$trimSuffix", stringsFunc(strings.TrimSuffix)), TypeString, TypeString, TypeString),
+		"hasPrefix":   fixed(binary("$hasPrefix", stringsTest(strings.HasPrefix)), TypeBool, TypeString, TypeString),
+		"hasSuffix":   fixed(binary("$hasSuffix", stringsTest(strings.HasSuffix)), TypeBool, TypeString, TypeString),
+		"indexOf":     fixed(binary("$indexOf", stringsIndex(strings.Index)), TypeDecimal, TypeString, TypeString),
+		"lastIndexOf": fixed(binary("$lastIndexOf", stringsIndex(strings.LastIndex)), TypeDecimal, TypeString, TypeString),
+		"split":       fixed(binary("$split", fnSplit), TypeStringList, TypeString, TypeString),
+		"join":        optional(fixed(nary("$join", fnJoin), TypeString, TypeStringList, TypeString), 1),
+		"replace":     fixed(nary("$replace", fnReplace), TypeString, TypeString, TypeString, TypeString),
 	}
 }
 
@@ -213,24 +257,33 @@ func checkRound(c *checker, np *ast.Node, n *ast.CallNode) (Type, error) {
 			return TypeAny, c.errorStart(CodeType, n.Arguments[i], "argument %d of round must be a %s, got %s", i+1, want[i], t)
 		}
 	}
-	if v, ok := constant(n.Arguments[1]); ok {
-		if _, err := wholeNumber(v, "number of places", maxRoundPlaces); err != nil {
-			return TypeAny, c.errorStart(CodeArgument, n.Arguments[1], "%v", err)
+	args := n.Arguments
+	places, placesConstant := constant(args[1])
+	if placesConstant {
+		if _, err := wholeNumber(places, "number of places", maxRoundPlaces); err != nil {
+			return TypeAny, c.errorStart(CodeArgument, args[1], "%v", err)
 		}
 	}
-	args := n.Arguments
-	if len(args) == 2 {
-		mode := &ast.ConstantNode{Value: money.HalfEven}
-		mode.SetLocation(n.Location())
-		args = append(args, mode)
-	} else if v, ok := constant(args[2]); ok {
-		mode, err := money.ParseRoundingMode(v.(string))
-		if err != nil {
-			return TypeAny, c.errorStart(CodeArgument, args[2], "%v", err)
+	mode, modeConstant := money.HalfEven, true
+	if len(args) == 3 {
+		var v any
+		if v, modeConstant = constant(args[2]); modeConstant {
+			var err error
+			if mode, err = money.ParseRoundingMode(v.(string)); err != nil {
+				return TypeAny, c.errorStart(CodeArgument, args[2], "%v", err)
+			}
 		}
+	}
+	if placesConstant && modeConstant {
+		// The common case, round(x, 2): a function of x alone.
+		p := int32(places.(decimal.Decimal).IntPart())
+		*np = c.call(n, unary(fmt.Sprintf("$round:%d:%s", p, mode), roundTo(p, mode)), args[0])
+		return TypeDecimal, nil
+	}
+	if len(args) == 2 {
 		m := &ast.ConstantNode{Value: mode}
-		m.SetLocation(args[2].Location())
-		args[2] = m
+		m.SetLocation(n.Location())
+		args = append(args, m)
 	}
 	*np = c.call(n, implRound, args...)
 	return TypeDecimal, nil
@@ -316,8 +369,8 @@ func checkLookup(c *checker, np *ast.Node, n *ast.CallNode) (Type, error) {
 		return TypeAny, c.errorf(CodeUnknownTable, nameNode, "unknown table %q", nameNode.Value)
 	}
 	keyTypes, valueType := table.KeyTypes(), table.ValueType()
-	if !valueType.valid() {
-		return TypeAny, c.errorf(CodeUnknownTable, nameNode, "table %q has no valid value type", nameNode.Value)
+	if !valueType.valid() || slices.ContainsFunc(keyTypes, func(t Type) bool { return !t.valid() }) {
+		return TypeAny, c.errorf(CodeUnknownTable, nameNode, "table %q declares an invalid key or value type", nameNode.Value)
 	}
 	keys := n.Arguments[1:]
 	if len(keys) != len(keyTypes) {
@@ -342,7 +395,7 @@ func lookupImpl(name string, table Table) *impl {
 	keyTypes, valueType := table.KeyTypes(), table.ValueType()
 	return &impl{name: "$lookup:" + name, fn: func(keys ...any) (any, error) {
 		for i, t := range keyTypes {
-			v, err := normalize(t, keys[i])
+			v, err := canonical(t, keys[i])
 			if err != nil {
 				return nil, fmt.Errorf("key %d of table %q: %w", i+1, name, err)
 			}
@@ -352,7 +405,7 @@ func lookupImpl(name string, table Table) *impl {
 		if !ok {
 			return nil, fmt.Errorf("%w %q for keys %s", ErrNoRow, name, formatKeys(keys))
 		}
-		v, err := normalize(valueType, v)
+		v, err := canonical(valueType, v)
 		if err != nil {
 			return nil, fmt.Errorf("value of table %q: %w", name, err)
 		}
@@ -389,7 +442,7 @@ func hostImpl(f *Function) *impl {
 	params, result, call, name := f.Params, f.Result, f.Call, f.Name
 	return &impl{name: name, fn: func(args ...any) (any, error) {
 		for i := range args {
-			v, err := normalize(params[min(i, len(params)-1)], args[i])
+			v, err := canonical(params[min(i, len(params)-1)], args[i])
 			if err != nil {
 				return nil, fmt.Errorf("argument %d of %s: %w", i+1, name, err)
 			}
@@ -399,52 +452,12 @@ func hostImpl(f *Function) *impl {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		out, err = normalize(result, out)
+		out, err = canonical(result, out)
 		if err != nil {
 			return nil, fmt.Errorf("result of %s: %w", name, err)
 		}
 		return out, nil
 	}}
-}
-
-// normalize checks that v is a value of type t and returns it in its
-// canonical Go form: a decimal.Decimal within the size limits for an
-// integer, a date at midnight UTC for a time.Time.
-func normalize(t Type, v any) (any, error) {
-	switch t {
-	case TypeDecimal:
-		if d, ok := v.(decimal.Decimal); ok {
-			return checkSize(d)
-		}
-		return decimalOperand(v)
-	case TypeDate:
-		return toDate(v)
-	case TypeBool:
-		if _, ok := v.(bool); ok {
-			return v, nil
-		}
-	case TypeString:
-		if _, ok := v.(string); ok {
-			return v, nil
-		}
-	case TypeStringList:
-		if _, ok := v.([]string); ok {
-			return v, nil
-		}
-	case TypeDecimalList:
-		if l, ok := v.([]decimal.Decimal); ok {
-			for _, d := range l {
-				if _, err := checkSize(d); err != nil {
-					return nil, err
-				}
-			}
-			return v, nil
-		}
-	}
-	if v == nil {
-		return nil, ErrMissingValue
-	}
-	return nil, fmt.Errorf("%w: want a %s, got %T", ErrValueType, t, v)
 }
 
 func toString(v any) (string, error) {
@@ -465,12 +478,8 @@ func limitString(s string) (any, error) {
 	return s, nil
 }
 
-func opConcat(args ...any) (any, error) {
-	a, err := toString(args[0])
-	if err != nil {
-		return nil, err
-	}
-	b, err := toString(args[1])
+func opConcat(x, y any) (any, error) {
+	a, b, err := twoStrings(x, y)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,6 @@
 package formula
 
-import (
-	"fmt"
-	"time"
-
-	"github.com/shopspring/decimal"
-)
+import "fmt"
 
 // Type is the type of a formula value: of a variable, a table key or value,
 // a function parameter or result, or a whole formula.
@@ -111,28 +106,4 @@ type Function struct {
 	Variadic bool
 	Result   Type
 	Call     func(args []any) (any, error)
-}
-
-var (
-	decimalZero = decimal.Decimal{}
-	dateZero    = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
-// zeroValue returns the zero value of t, used by fuzzing and by tests.
-func zeroValue(t Type) any {
-	switch t {
-	case TypeDecimal:
-		return decimalZero
-	case TypeBool:
-		return false
-	case TypeString:
-		return ""
-	case TypeDate:
-		return dateZero
-	case TypeStringList:
-		return []string(nil)
-	case TypeDecimalList:
-		return []decimal.Decimal(nil)
-	}
-	return nil
 }

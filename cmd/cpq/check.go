@@ -26,11 +26,11 @@ type checkProblem struct {
 	Severity string `json:"severity"`
 	Product  string `json:"product,omitempty"`
 	File     string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Path    string `json:"path,omitempty"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Path     string `json:"path,omitempty"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {

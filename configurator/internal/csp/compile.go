@@ -2,6 +2,7 @@ package csp
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -27,6 +28,8 @@ type Compiled struct {
 	cards   []cardData
 	setPool []uint64 // value sets of clause literals
 
+	clauseToProp []int32 // clause index -> propagator
+
 	varProps  [][]int32 // per variable: non-clause propagators to wake on change
 	varScopes [][]int32 // per variable: every propagator whose scope holds it
 
@@ -41,10 +44,8 @@ type Compiled struct {
 	rootFail bool // propagation alone proved the model unsatisfiable
 
 	root struct {
-		once  sync.Once
-		sat   bool
-		valid []uint64 // valid values with no choices, domain layout
-		pool  [][]int32
+		once sync.Once
+		res  validResult // valid values with no choices
 	}
 }
 
@@ -86,6 +87,8 @@ type tableData struct {
 	nw     int32
 	sup    []uint64
 	supOff []int32
+	keys   []uint64 // sorted mixed-radix row keys (nil if they overflow)
+	radix  []uint64
 
 	wOff   int32   // state: current-table words
 	limOff int32   // state: number of non-zero words (sparse bitset limit)
@@ -165,6 +168,12 @@ func Compile(m *Model) (*Compiled, error) {
 		c.props[i] = p
 	}
 	c.memSize, c.permSize, c.resSize = mem, perm, res
+	c.clauseToProp = make([]int32, len(c.clauses))
+	for i := range c.props {
+		if c.props[i].kind == propClause {
+			c.clauseToProp[c.props[i].data] = int32(i)
+		}
+	}
 
 	c.varProps = make([][]int32, n)
 	c.varScopes = make([][]int32, n)
@@ -172,7 +181,7 @@ func Compile(m *Model) (*Compiled, error) {
 		p := &c.props[i]
 		for _, x := range p.scope {
 			c.varScopes[x] = append(c.varScopes[x], int32(i))
-			if p.kind != propClause {
+			if p.kind != propClause && p.kind != propNone {
 				c.varProps[x] = append(c.varProps[x], int32(i))
 			}
 		}
@@ -297,6 +306,27 @@ func (c *Compiled) compileTable(i int, k *Constraint) (prop, error) {
 		for j, a := range row {
 			t.sup[int(t.supOff[j]+a)*int(t.nw)+r>>6] |= 1 << (r & 63)
 		}
+	}
+	t.radix = make([]uint64, len(scope))
+	r := uint64(1)
+	overflow := false
+	for j, x := range scope {
+		t.radix[j] = r
+		hi, lo := bits.Mul64(r, uint64(c.domSize[x]))
+		if hi != 0 {
+			overflow = true
+			break
+		}
+		r = lo
+	}
+	if !overflow {
+		t.keys = make([]uint64, len(rows))
+		for i, row := range rows {
+			for j, a := range row {
+				t.keys[i] += uint64(a) * t.radix[j]
+			}
+		}
+		slices.Sort(t.keys)
 	}
 	kind := propTable
 	if k.Forbidden {

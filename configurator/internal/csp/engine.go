@@ -45,6 +45,11 @@ type engine struct {
 	// search control
 	order     valueOrder
 	cover     []uint64  // covered values (domain layout), for orderCover
+	skip      []uint64  // values left for a later pass (domain layout)
+	work      [][]int32 // solutions a valid-domains query starts from
+	chosen    []bool
+	propMark  []uint32
+	epoch     uint32
 	prefOrder [][]int32 // per variable preferred value order, for orderPref
 	staticVar bool      // choose variables in index order
 	fails     int64
@@ -133,6 +138,9 @@ func newEngine(c *Compiled, off []bool, extra []prop, tracking bool) *engine {
 	e.phase = make([]int32, n)
 	e.sol = make([]int32, n)
 	e.cover = make([]uint64, c.ufLimOff)
+	e.skip = make([]uint64, c.ufLimOff)
+	e.chosen = make([]bool, n)
+	e.propMark = make([]uint32, len(e.props))
 	e.tmp = make([]uint64, c.maxNW)
 	e.coreMark = make([]bool, len(e.props))
 	e.running = -1
@@ -165,8 +173,8 @@ func (e *engine) reset(fromRoot bool) {
 		return
 	}
 	if !e.initWatches() {
+		e.fail()
 		e.ok = false
-		e.clearQueues()
 		return
 	}
 	if !fromRoot {
@@ -202,7 +210,10 @@ func (e *engine) write(i int32, x uint64) {
 
 func (e *engine) level() int { return len(e.levels) }
 
+var statPush, statFail int64
+
 func (e *engine) push() {
+	statPush++
 	e.levels = append(e.levels, levelMark{trail: int32(len(e.trail)), causes: int32(len(e.causes)), stamp: e.curStamp})
 	e.nextStamp++
 	e.curStamp = e.nextStamp
@@ -468,6 +479,12 @@ func (e *engine) runProp(p int32, force bool) bool {
 // p and, transitively, every propagator that pruned a variable in the scope
 // of one already added (along the current branch).
 func (e *engine) collectCore(p int32) {
+	e.collectCoreFrom(p, -1)
+}
+
+// collectCoreFrom adds the dependencies of a failure of propagator p, or
+// (p < 0) of an emptied domain of variable x.
+func (e *engine) collectCoreFrom(p, x int32) {
 	byVar := make(map[int32][]int32)
 	for _, ce := range e.causes {
 		if ce.p >= 0 {
@@ -475,8 +492,20 @@ func (e *engine) collectCore(p int32) {
 		}
 	}
 	seenVar := make(map[int32]bool)
-	queue := []int32{p}
-	local := map[int32]bool{p: true}
+	var queue []int32
+	local := map[int32]bool{}
+	if p >= 0 {
+		queue = append(queue, p)
+		local[p] = true
+	} else {
+		seenVar[x] = true
+		for _, r := range byVar[x] {
+			if !local[r] {
+				local[r] = true
+				queue = append(queue, r)
+			}
+		}
+	}
 	for len(queue) > 0 {
 		q := queue[len(queue)-1]
 		queue = queue[:len(queue)-1]
@@ -525,6 +554,8 @@ func (e *engine) selectVar() int32 {
 	perm := e.perm[c.ufPermOff:]
 	best := int32(-1)
 	var bs, bw uint64
+	bestOpen := false
+	cover := e.order == orderCover && coverGreedy
 	for k := 0; k < lim; {
 		v := perm[k]
 		s := e.size(v)
@@ -533,11 +564,18 @@ func (e *engine) selectVar() int32 {
 			perm[k], perm[lim] = perm[lim], perm[k]
 			continue
 		}
-		w := uint64(e.wdeg[v])
-		if best < 0 || uint64(s)*bw < bs*w {
-			best, bs, bw = v, uint64(s), w
-		}
 		k++
+		// When covering, variables with values not yet seen in a
+		// solution come first: deciding them is what makes a new
+		// solution cover new values.
+		open := cover && e.hasUncovered(v)
+		if bestOpen && !open {
+			continue
+		}
+		w := uint64(e.wdeg[v])
+		if best < 0 || (open && !bestOpen) || uint64(s)*bw < bs*w {
+			best, bs, bw, bestOpen = v, uint64(s), w, open
+		}
 	}
 	if lim != orig {
 		e.write(c.ufLimOff, uint64(lim))
@@ -550,6 +588,9 @@ func (e *engine) selectValue(v int32) int32 {
 	off, nw := c.domOff[v], c.domNW[v]
 	switch e.order {
 	case orderCover:
+		if !coverGreedy {
+			break
+		}
 		for w := int32(0); w < nw; w++ {
 			if x := e.mem[off+w] &^ e.cover[off+w]; x != 0 {
 				return w*64 + int32(bits.TrailingZeros64(x))
@@ -581,7 +622,22 @@ func (e *engine) search() searchResult {
 
 func (e *engine) dfs() searchResult {
 	for {
-		v := e.selectVar()
+		var v, a int32 = -1, -1
+		if e.order == orderCover {
+			ok, bad := e.tryComplete()
+			if ok {
+				return resSat
+			}
+			if bad >= 0 {
+				v, a = e.repairMove(bad)
+			}
+		}
+		if v < 0 {
+			v = e.selectVar()
+			if v >= 0 {
+				a = e.selectValue(v)
+			}
+		}
 		if v < 0 {
 			for x := range e.sol {
 				e.sol[x] = e.value(int32(x))
@@ -589,7 +645,6 @@ func (e *engine) dfs() searchResult {
 			copy(e.phase, e.sol)
 			return resSat
 		}
-		a := e.selectValue(v)
 		e.push()
 		if e.assign(v, a, -1) && e.propagate() {
 			if r := e.dfs(); r != resUnsat {
@@ -630,8 +685,109 @@ func (e *engine) applyChoices(cs []Choice) bool {
 	for _, ch := range cs {
 		if !e.assign(int32(ch.Var), int32(ch.Val), -1) {
 			e.clearQueues()
+			if e.tracking {
+				e.collectCoreFrom(-1, int32(ch.Var))
+			}
 			return false
 		}
 	}
 	return true
+}
+
+// markSolution adds the values of sol to the covered set.
+func (e *engine) markSolution(sol []int32) {
+	c := e.c
+	for v, a := range sol {
+		e.cover[c.domOff[v]+a>>6] |= 1 << (a & 63)
+	}
+}
+
+func (e *engine) hasUncovered(v int32) bool {
+	off, nw := e.c.domOff[v], e.c.domNW[v]
+	for w := int32(0); w < nw; w++ {
+		if e.mem[off+w]&^e.cover[off+w] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+var statTry, statTryOK int64
+var coverGreedy = false
+
+// tryComplete guesses a value for every unfixed variable (an uncovered one
+// when possible, else the saved phase) and checks the constraints that
+// involve unfixed variables. On success the solution is in e.sol.
+func (e *engine) tryComplete() (bool, int32) {
+	statTry++
+	c := e.c
+	cand := e.sol
+	lim := int(e.mem[c.ufLimOff])
+	perm := e.perm[c.ufPermOff:]
+	for v := range cand {
+		cand[v] = -1
+	}
+	for _, v := range perm[:lim] {
+		if e.size(v) > 1 {
+			if a := e.phase[v]; a >= 0 && a < c.domSize[v] && e.has(v, a) {
+				cand[v] = a
+			} else {
+				cand[v] = e.selectValue(v)
+			}
+		}
+	}
+	for v := range cand {
+		if cand[v] < 0 {
+			cand[v] = e.firstValue(int32(v))
+		}
+	}
+	e.epoch++
+	for _, v := range perm[:lim] {
+		if e.size(v) <= 1 {
+			continue
+		}
+		for _, p := range e.varScopes[v] {
+			if e.propMark[p] == e.epoch || e.isOff(p) {
+				continue
+			}
+			e.propMark[p] = e.epoch
+			if !c.holds(&e.props[p], cand) {
+				return false, p
+			}
+		}
+	}
+	statTryOK++
+	copy(e.phase, cand)
+	return true, -1
+}
+
+// repairMove picks a decision that repairs propagator p, violated by the
+// guess in e.sol: an unfixed variable of p and a value of its domain that
+// satisfies p with the rest of the guess, preferring small domains. It
+// returns -1, -1 when no single change repairs p.
+func (e *engine) repairMove(p int32) (int32, int32) {
+	c := e.c
+	cand := e.sol
+	bv, ba, bs := int32(-1), int32(-1), 0
+	for _, x := range e.props[p].scope {
+		s := e.size(x)
+		if s <= 1 || (bv >= 0 && s >= bs) {
+			continue
+		}
+		off, nw := c.domOff[x], c.domNW[x]
+		for w := int32(0); w < nw; w++ {
+			for d := e.mem[off+w]; d != 0; d &= d - 1 {
+				a := w*64 + int32(bits.TrailingZeros64(d))
+				if a != cand[x] && c.holdsWith(&e.props[p], cand, x, a) {
+					bv, ba, bs = x, a, s
+					w = nw
+					break
+				}
+			}
+		}
+	}
+	if bv >= 0 {
+		e.phase[bv] = ba
+	}
+	return bv, ba
 }

@@ -93,17 +93,6 @@ func (e *engine) initWatches() bool {
 	return true
 }
 
-// clauseProp maps a clause index to its propagator (a model constraint, or
-// an extra propagator); clause propagators are looked up through e.props.
-func (e *engine) clauseProp(ci int32) int32 {
-	for p := range e.props {
-		if e.props[p].kind == propClause && e.props[p].data == ci {
-			return int32(p)
-		}
-	}
-	return -1
-}
-
 // propagateClauses visits the clauses watching a literal on v.
 func (e *engine) propagateClauses(v int32) bool {
 	c := e.c
@@ -244,10 +233,13 @@ func (e *engine) cardinality(p int32, pp *prop) bool {
 // tableUpdate brings the current table in line with the scope's domains.
 // It returns the number of changed positions and the last one, and false on
 // an empty table.
+var statTableRuns, statTableWords, statTableVals, statFilterVals, statScan int64
+
 func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 	c := e.c
 	mem := e.mem
 	lim := int32(mem[t.limOff])
+	statTableRuns++
 	origLim := lim
 	idx := e.perm[t.idxOff : t.idxOff+t.nw]
 	tnw := t.nw
@@ -285,6 +277,8 @@ func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 			}
 		}
 		e.vals = vals
+		statTableWords += int64(lim)
+		statTableVals += int64(lim) * int64(len(vals))
 		sup := t.sup
 		for k := lim - 1; k >= 0; k-- {
 			wi := idx[k]
@@ -352,10 +346,12 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 				si := t.supOff[i] + a
 				s := sup[si*tnw : si*tnw+tnw]
 				ri := t.resOff + si
+				statFilterVals++
 				if r := e.res[ri]; words[r]&s[r] != 0 {
 					continue
 				}
 				found := false
+				statScan++
 				for _, wi := range idx {
 					if words[wi]&s[wi] != 0 {
 						e.res[ri] = wi

@@ -79,6 +79,10 @@ type cons struct {
 	min, max      int32
 	ntrue, nfalse int32
 	clause        bool
+	// weight is what each occurrence adds to a variable's branching score:
+	// 1 for a clause, len-1 for a cardinality (as many as the binary clauses
+	// of a pairwise at-most-one encoding would give).
+	weight int32
 }
 
 type counter struct {
@@ -149,7 +153,7 @@ func newCounter(m *csp.Model, opts CountOptions) (*counter, error) {
 				s.unsat = true
 				continue
 			}
-			s.cons = append(s.cons, cons{lits: ls, min: 1, max: int32(len(ls)), clause: true})
+			s.cons = append(s.cons, cons{lits: ls, min: 1, max: int32(len(ls)), clause: true, weight: 1})
 		case csp.KindCardinality:
 			ls := make([]int32, 0, len(c.Lits))
 			for _, l := range c.Lits {
@@ -173,7 +177,7 @@ func newCounter(m *csp.Model, opts CountOptions) (*counter, error) {
 			if lo == 0 && hi == len(ls) {
 				continue
 			}
-			s.cons = append(s.cons, cons{lits: ls, min: int32(lo), max: int32(hi)})
+			s.cons = append(s.cons, cons{lits: ls, min: int32(lo), max: int32(hi), weight: int32(max(1, len(ls)-1))})
 		default:
 			return nil, fmt.Errorf("constraint %d (%q) has kind %d: %w", ci, c.Name, c.Kind, ErrNotCNF)
 		}
@@ -323,10 +327,12 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 				s.cseen[ci] = st
 				s.ccomp[ci] = n
 				found = true
-				for _, l := range s.cons[ci].lits {
+				k := &s.cons[ci]
+				w := k.weight
+				for _, l := range k.lits {
 					y := l >> 1
 					if s.val[y] == 0 {
-						s.score[y]++
+						s.score[y] += w
 						if s.seen[y] != st {
 							s.seen[y] = st
 							s.compOf[y] = n

@@ -473,15 +473,15 @@ func (p *uvlParser) cardinality(toks []token) (lo, hi int, rest []token, err err
 	if len(toks) > 2 && toks[2].is(tokPunct, "]") {
 		return lo, lo, toks[3:], nil
 	}
-	if len(toks) < 5 || !toks[2].is(tokPunct, "..") {
+	if len(toks) < 3 || !toks[2].is(tokPunct, "..") {
 		return 0, 0, nil, malformed(2)
 	}
-	if toks[3].is(tokPunct, "*") {
+	if len(toks) > 3 && toks[3].is(tokPunct, "*") {
 		hi = -1
 	} else if hi, err = num(3); err != nil {
 		return
 	}
-	if !toks[4].is(tokPunct, "]") {
+	if len(toks) < 5 || !toks[4].is(tokPunct, "]") {
 		return 0, 0, nil, malformed(4)
 	}
 	return lo, hi, toks[5:], nil
