@@ -115,13 +115,10 @@ type builtin struct {
 	result           Type
 	impl             *impl
 	check            func(c *checker, np *ast.Node, n *ast.CallNode) (Type, error)
-	arityText        string
 }
 
 func (b builtin) arity() string {
 	switch {
-	case b.arityText != "":
-		return b.arityText
 	case b.maxArgs < 0:
 		return fmt.Sprintf("at least %d %s", b.minArgs, plural(b.minArgs, "argument"))
 	case b.minArgs == b.maxArgs:
