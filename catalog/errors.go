@@ -3,29 +3,14 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"github.com/cpqkit/cpq/internal/yamlpos"
 	"sort"
 	"strings"
 )
 
 // Pos is a position in a catalog file. Line and Column are 1-based; a zero
 // Line means the position is unknown (a catalog built in Go).
-type Pos struct {
-	File   string
-	Line   int
-	Column int
-}
-
-// String formats the position as file:line:column.
-func (p Pos) String() string {
-	file := p.File
-	if file == "" {
-		file = "<catalog>"
-	}
-	if p.Line == 0 {
-		return file
-	}
-	return fmt.Sprintf("%s:%d:%d", file, p.Line, p.Column)
-}
+type Pos = yamlpos.Pos
 
 // The stable codes of catalog problems. Formula problems carry the formula
 // package's codes.
@@ -160,21 +145,8 @@ func (p *problems) addAt(path, code, format string, args ...any) {
 	p.add(p.at(path), path, code, format, args...)
 }
 
-func parentPath(path string) string {
-	i := strings.LastIndexAny(path, ".[")
-	if i < 0 {
-		return ""
-	}
-	return path[:i]
-}
+func parentPath(path string) string { return yamlpos.Parent(path) }
 
-func joinPath(parent, key string) string {
-	if parent == "" {
-		return key
-	}
-	return parent + "." + key
-}
+func joinPath(parent, key string) string { return yamlpos.Join(parent, key) }
 
-func indexPath(parent string, i int) string {
-	return fmt.Sprintf("%s[%d]", parent, i)
-}
+func indexPath(parent string, i int) string { return yamlpos.Index(parent, i) }
