@@ -41,6 +41,11 @@ type Model struct {
 	free      map[string]*catalog.Attribute
 	freeOrder []string
 	freeRules []freeRule
+
+	// cnf marks an imported propositional model (DIMACS, UVL), counted
+	// with the model counter; source is its plain model.
+	cnf    bool
+	source *csp.Model
 }
 
 // VarKind says what a configuration variable stands for.
@@ -68,6 +73,9 @@ type modelVar struct {
 	option *catalog.Option
 	// def is the catalog default value index, or -1.
 	def int
+	// hidden variables (auxiliary variables of an imported encoding) are
+	// not shown to users and cannot be set.
+	hidden bool
 }
 
 // Rule is a catalog rule as it appears in explanations: the constraint's ID
@@ -474,6 +482,9 @@ type Variable struct {
 func (m *Model) Variables() []Variable {
 	out := make([]Variable, 0, len(m.vars)+len(m.free))
 	for _, v := range m.vars {
+		if v.hidden {
+			continue
+		}
 		def := ""
 		if v.def >= 0 && v.def < len(v.values) {
 			def = v.values[v.def]
@@ -498,7 +509,9 @@ func (m *Model) rule(i int) Rule {
 func (m *Model) unknownVar(id string) error {
 	ids := make([]string, 0, len(m.vars)+len(m.free))
 	for _, v := range m.vars {
-		ids = append(ids, v.id)
+		if !v.hidden {
+			ids = append(ids, v.id)
+		}
 	}
 	ids = append(ids, m.freeOrder...)
 	msg := fmt.Sprintf("%s has no attribute or option %q", m.name, id)

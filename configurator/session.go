@@ -125,7 +125,7 @@ func (s *Session) Model() *Model { return s.m }
 
 func (s *Session) lookup(id, value string) (vi, val int, err error) {
 	vi, ok := s.m.byID[id]
-	if !ok {
+	if !ok || s.m.vars[vi].hidden {
 		return 0, 0, s.m.unknownVar(id)
 	}
 	val = indexOfValue(s.m.vars[vi].values, value)
@@ -356,6 +356,9 @@ func (s *Session) ValidDomains() ([]Domain, error) {
 	out := make([]Domain, 0, len(dom)+len(s.m.free))
 	for vi, vals := range dom {
 		v := s.m.vars[vi]
+		if v.hidden {
+			continue
+		}
 		d := Domain{Var: v.id, Values: make([]string, len(vals))}
 		for i, x := range vals {
 			d.Values[i] = v.values[x]
@@ -475,6 +478,9 @@ func (s *Session) Complete(strategy Strategy) (Configuration, error) {
 	}
 	c := Configuration{Product: s.m.name}
 	for vi, val := range sol {
+		if s.m.vars[vi].hidden {
+			continue
+		}
 		c.Values = append(c.Values, Choice{Var: s.m.vars[vi].id, Value: s.m.vars[vi].values[val]})
 	}
 	for _, id := range s.m.freeOrder {
@@ -487,11 +493,18 @@ func (s *Session) Complete(strategy Strategy) (Configuration, error) {
 	return c, nil
 }
 
-// IsComplete reports whether the user has chosen a value for every finite
-// variable and every required decimal or text attribute.
+// IsComplete reports whether the configuration is settled: every variable
+// is chosen or left with a single possible value by the choices, and every
+// required decimal or text attribute has a value.
 func (s *Session) IsComplete() bool {
-	if len(s.s.Choices()) < len(s.m.vars) {
+	dom, err := s.validIndices()
+	if err != nil {
 		return false
+	}
+	for vi, vals := range dom {
+		if !s.m.vars[vi].hidden && len(vals) != 1 {
+			return false
+		}
 	}
 	for _, id := range s.m.freeOrder {
 		if _, ok := s.free[id]; !ok && s.m.free[id].Required {
@@ -508,6 +521,9 @@ func (s *Session) IsComplete() bool {
 func (s *Session) Count(budget int) (*big.Int, error) {
 	if budget <= 0 {
 		budget = DefaultCountBudget
+	}
+	if s.m.cnf {
+		return s.m.countCNF(s.s.Choices(), budget)
 	}
 	n, err := s.s.Count(budget)
 	if err != nil {
