@@ -5,6 +5,7 @@
 //
 //	cpq demo                 run the demo on the example catalogs
 //	cpq check [--json] FILE...  check catalogs and report every problem
+//	cpq configure [flags] MODEL [var=value ...]  configure a product or an imported model
 package main
 
 import (
@@ -28,6 +29,7 @@ func commands() []command {
 	return []command{
 		{"demo", "run the demo on the example catalogs", runDemo},
 		{"check", "check catalogs and report every problem", runCheck},
+		{"configure", "configure a product or an imported model", runConfigure},
 	}
 }
 
