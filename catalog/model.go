@@ -159,7 +159,7 @@ func (a *Attribute) Domain() []string {
 		if !step.IsPositive() || a.Min.GreaterThan(*a.Max) {
 			return nil
 		}
-		n := a.Max.Sub(*a.Min).Div(step).IntPart() + 1
+		n := a.Max.Sub(*a.Min).DivRound(step, 8).IntPart() + 1
 		if n > MaxIntegerDomain {
 			return nil
 		}

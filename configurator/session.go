@@ -13,7 +13,6 @@ import (
 
 	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/configurator/internal/csp"
-	"github.com/cpqkit/cpq/formula"
 )
 
 // Errors a caller may branch on.
@@ -203,21 +202,31 @@ func (s *Session) setFree(a *catalog.Attribute, value string) error {
 	}
 	old, had := s.free[a.ID]
 	s.free[a.ID] = value
-	if r, err := s.brokenFreeRule(); err != nil || r != nil {
+	_, err := s.validIndices()
+	if had {
+		s.free[a.ID] = old
+	} else {
+		delete(s.free, a.ID)
+	}
+	if err != nil {
+		if !errors.Is(err, ErrInconsistent) {
+			return err
+		}
+		rule := Rule{ID: "rules"}
+		s.free[a.ID] = value
+		if rules, _ := s.activeFreeRules(); len(rules) > 0 {
+			if fr := firstBroken(rules, s.freeVars()); fr != nil {
+				rule = fr.rule
+			} else {
+				rule = rules[0].rule
+			}
+		}
 		if had {
 			s.free[a.ID] = old
 		} else {
 			delete(s.free, a.ID)
 		}
-		if err != nil {
-			return err
-		}
-		return &RuleError{Var: a.ID, Value: value, Rule: *r}
-	}
-	if had {
-		s.free[a.ID] = old
-	} else {
-		delete(s.free, a.ID)
+		return &RuleError{Var: a.ID, Value: value, Rule: rule}
 	}
 	s.push()
 	s.free[a.ID] = value
@@ -229,52 +238,6 @@ func bound(d *decimal.Decimal) string {
 		return "any"
 	}
 	return d.String()
-}
-
-// brokenFreeRule returns the first expression constraint on decimal or
-// text attributes that the current values break, once every variable it
-// reads has a value.
-func (s *Session) brokenFreeRule() (*Rule, error) {
-	choices := s.s.Choices()
-	set := map[int]int{}
-	for _, c := range choices {
-		set[c.Var] = c.Val
-	}
-	for i := range s.m.freeRules {
-		fr := &s.m.freeRules[i]
-		vars := formula.Vars{}
-		complete := true
-		for _, name := range fr.reads {
-			if a, ok := s.m.free[name]; ok {
-				v, ok := s.free[name]
-				if !ok {
-					complete = false
-					break
-				}
-				if a.Type == catalog.AttrDecimal {
-					vars[name] = decimal.RequireFromString(v)
-				} else {
-					vars[name] = v
-				}
-				continue
-			}
-			vi := s.m.byID[name]
-			val, ok := set[vi]
-			if !ok {
-				complete = false
-				break
-			}
-			vars[name] = s.m.formulaValue(vi, val)
-		}
-		if !complete {
-			continue
-		}
-		ok, err := fr.program.EvalBool(vars)
-		if err != nil || !ok {
-			return &fr.rule, nil
-		}
-	}
-	return nil, nil
 }
 
 // Unset withdraws the user's choice for the variable (the configuration is
@@ -330,17 +293,6 @@ type Domain struct {
 	Max *decimal.Decimal `json:"max,omitempty"`
 }
 
-func (s *Session) validIndices() ([][]int, error) {
-	dom, err := s.s.ValidDomains()
-	if err != nil {
-		if errors.Is(err, csp.ErrInconsistent) {
-			return nil, fmt.Errorf("%s: %w", s.m.name, ErrInconsistent)
-		}
-		return nil, err
-	}
-	return dom, nil
-}
-
 // ValidDomains returns, for every variable, exactly the values that can
 // still be extended to a complete valid configuration. With inconsistent
 // choices it returns ErrInconsistent.
@@ -371,6 +323,13 @@ func (s *Session) ValidDomains() ([]Domain, error) {
 	for _, id := range s.m.freeOrder {
 		a := s.m.free[id]
 		d := Domain{Var: id, Chosen: s.free[id], Min: a.Min, Max: a.Max}
+		if a.Type == catalog.AttrDecimal && d.Chosen == "" {
+			if lo, hi, ok := s.decimalInterval(a); ok {
+				d.Min, d.Max = lo, hi
+			} else {
+				d.Min, d.Max, d.Values = nil, nil, []string{}
+			}
+		}
 		out = append(out, d)
 	}
 	return out, nil
@@ -387,6 +346,9 @@ func (s *Session) Explain(id, value string) (*Explanation, error) {
 
 func (s *Session) explain(vi, val int) (*Explanation, error) {
 	ex, err := s.s.Explain(vi, val)
+	if errors.Is(err, csp.ErrValueAvailable) {
+		return s.freeExplanation(vi, val), nil
+	}
 	if err != nil {
 		if errors.Is(err, csp.ErrInconsistent) {
 			return nil, fmt.Errorf("explain: %w", ErrInconsistent)
@@ -469,7 +431,7 @@ func (s *Session) Complete(strategy Strategy) (Configuration, error) {
 			return strategy.Score(s.m.vars[v].id, s.m.vars[v].values[val])
 		}
 	}
-	sol, err := s.s.Complete(pref)
+	sol, err := s.completeFree(pref)
 	if err != nil {
 		if errors.Is(err, csp.ErrInconsistent) {
 			return Configuration{}, fmt.Errorf("complete %s: %w", s.m.name, ErrInconsistent)
