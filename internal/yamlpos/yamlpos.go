@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml"
@@ -421,7 +422,19 @@ type structInfo struct {
 	posIndex int
 }
 
+// structInfos caches the field tables of struct types.
+var structInfos sync.Map // reflect.Type -> structInfo
+
 func yamlFields(t reflect.Type) structInfo {
+	if si, ok := structInfos.Load(t); ok {
+		return si.(structInfo)
+	}
+	si := buildFields(t)
+	structInfos.Store(t, si)
+	return si
+}
+
+func buildFields(t reflect.Type) structInfo {
 	si := structInfo{fields: map[string]fieldInfo{}, posIndex: -1}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
