@@ -238,8 +238,8 @@ type LinePrice struct {
 	NetTotal      decimal.Decimal `json:"net_total"`
 	UnitCost      decimal.Decimal `json:"unit_cost"`
 	// Recurring lines are billed every period over the term.
-	Recurring  bool `json:"recurring,omitempty"`
-	TermMonths int  `json:"term_months,omitempty"`
+	Recurring  bool   `json:"recurring,omitempty"`
+	TermMonths int    `json:"term_months,omitempty"`
 	Waterfall  []Step `json:"waterfall,omitempty"`
 }
 

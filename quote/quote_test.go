@@ -36,7 +36,7 @@ func sample() *quote.Quote {
 		Lines: []quote.Line{
 			{ID: "1", Product: "SRV-R2", Name: "R2 rack server", Quantity: d("2"), Group: "hw",
 				Configuration: []quote.ConfigValue{{Var: "cpu", Value: "X7"}},
-				Price: quote.LinePrice{ListUnitPrice: d("5550"), UnitPrice: d("4995"), ListTotal: d("11100"), NetTotal: d("9990"), UnitCost: d("3100")}},
+				Price:         quote.LinePrice{ListUnitPrice: d("5550"), UnitPrice: d("4995"), ListTotal: d("11100"), NetTotal: d("9990"), UnitCost: d("3100")}},
 			{ID: "2", Product: "SVC-CARE-3Y", Name: "3-year care", Quantity: d("1"), Group: "svc",
 				Price: quote.LinePrice{ListUnitPrice: d("888"), UnitPrice: d("888"), ListTotal: d("888"), NetTotal: d("888"), UnitCost: d("300"), Recurring: true, TermMonths: 36}},
 			{ID: "3", Product: "GPU-L4", Name: "L4 accelerator", Quantity: d("2"), Group: "hw", Optional: true,
