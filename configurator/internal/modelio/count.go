@@ -17,8 +17,8 @@ type CountOptions struct {
 	// assumptions give zero.
 	Assume []csp.Lit
 	// MaxNodes bounds the number of branching decisions. Counting that needs
-	// more fails with ErrBudgetExceeded. Default 20,000,000; negative means
-	// no bound.
+	// more fails with ErrBudgetExceeded. Default 2,000,000 (a minute or two
+	// on large models); negative means no bound.
 	MaxNodes int64
 	// MaxCacheBytes bounds the approximate memory held by the component
 	// cache. Once it is reached, no further components are cached: the count
@@ -53,7 +53,7 @@ type CountStats struct {
 // Exceeding opts.MaxNodes returns an error wrapping ErrBudgetExceeded.
 func CountCNF(m *csp.Model, opts CountOptions) (*big.Int, error) {
 	if opts.MaxNodes == 0 {
-		opts.MaxNodes = 20_000_000
+		opts.MaxNodes = 2_000_000
 	}
 	if opts.MaxCacheBytes <= 0 {
 		opts.MaxCacheBytes = 512 << 20
@@ -95,17 +95,21 @@ type counter struct {
 	qhead int
 	unsat bool
 
-	seen    []uint32 // per variable stamp for component search
-	cseen   []uint32 // per constraint stamp
-	compOf  []int32  // per variable component index in the last search
-	ccomp   []int32  // per constraint component index in the last search
-	stamp   uint32
-	score   []int32
-	cache   map[string]*big.Int
-	stats   CountStats
-	keyBuf  []byte
-	queue   []int32
-	scratch []int32
+	seen   []uint32 // per variable stamp for component search
+	cseen  []uint32 // per constraint stamp
+	compOf []int32  // per variable component index in the last search
+	ccomp  []int32  // per constraint component index in the last search
+	stamp  uint32
+	score  []int32
+	cache  map[string]*big.Int
+	stats  CountStats
+	keyBuf []byte
+	queue  []int32
+	sizes  []int32 // scratch: per component variable and constraint counts
+	// arena holds the components' variable and constraint lists; product
+	// releases what it took on return (the lists are used last in, first
+	// out).
+	arena []int32
 }
 
 func newCounter(m *csp.Model, opts CountOptions) (*counter, error) {
@@ -119,7 +123,7 @@ func newCounter(m *csp.Model, opts CountOptions) (*counter, error) {
 		if l.Var < 0 || l.Var >= s.nv || l.Val < 0 || l.Val > 1 {
 			return 0, fmt.Errorf("constraint %d: literal %+v out of range: %w", ci, l, ErrNotCNF)
 		}
-		// Var=1 holds when the variable is true; Neg flips.
+		// Val 1 holds when the variable is true (value index 1); Neg flips.
 		neg := int32(0)
 		if (l.Val == 0) != l.Neg {
 			neg = 1
@@ -289,6 +293,7 @@ type component struct {
 	vars   []int32
 	cons   []int32
 	branch int32
+	best   int32 // branch's score
 }
 
 func (s *counter) nextStamp() uint32 {
@@ -308,7 +313,7 @@ func (s *counter) nextStamp() uint32 {
 func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 	st := s.nextStamp()
 	n := int32(0)
-	var sizes []int32
+	sizes := s.sizes[:0] // pairs: variables, constraints
 	for _, v := range vars {
 		if s.val[v] != 0 || s.seen[v] == st {
 			continue
@@ -317,6 +322,7 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 		s.compOf[v] = n
 		q := append(s.queue[:0], v)
 		found := false
+		ncons := int32(0)
 		for i := 0; i < len(q); i++ {
 			x := q[i]
 			for _, o := range s.occ[x] {
@@ -327,6 +333,7 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 				s.cseen[ci] = st
 				s.ccomp[ci] = n
 				found = true
+				ncons++
 				k := &s.cons[ci]
 				w := k.weight
 				for _, l := range k.lits {
@@ -348,9 +355,10 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 			s.compOf[v] = -1
 			continue
 		}
-		sizes = append(sizes, int32(len(q)))
+		sizes = append(sizes, int32(len(q)), ncons)
 		n++
 	}
+	s.sizes = sizes
 	if n == 0 {
 		return nil, free
 	}
@@ -359,15 +367,16 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 	for _, z := range sizes {
 		total += int(z)
 	}
-	backing := make([]int32, 0, total)
-	for i, z := range sizes {
-		comps[i].vars = backing[len(backing) : len(backing) : len(backing)+int(z)]
-		backing = backing[:len(backing)+int(z)]
-		comps[i].branch = -1
-	}
-	best := make([]int32, n)
-	for i := range best {
-		best[i] = -1
+	base := len(s.arena)
+	s.arena = slices.Grow(s.arena, total)[:base+total]
+	at := base
+	for i := range comps {
+		nv, nc := int(sizes[2*i]), int(sizes[2*i+1])
+		comps[i].vars = s.arena[at : at : at+nv]
+		at += nv
+		comps[i].cons = s.arena[at : at : at+nc]
+		at += nc
+		comps[i].branch, comps[i].best = -1, -1
 	}
 	for _, v := range vars {
 		if s.val[v] != 0 || s.seen[v] != st {
@@ -379,8 +388,8 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 		}
 		c := &comps[k]
 		c.vars = append(c.vars, v)
-		if s.score[v] > best[k] {
-			best[k], c.branch = s.score[v], v
+		if s.score[v] > c.best {
+			c.best, c.branch = s.score[v], v
 		}
 		s.score[v] = 0
 	}
@@ -393,7 +402,8 @@ func (s *counter) components(vars, cs []int32) (comps []component, free int) {
 	return comps, free
 }
 
-func (s *counter) key(c *component) string {
+// key encodes a component for the cache into s.keyBuf.
+func (s *counter) key(c *component) []byte {
 	b := s.keyBuf[:0]
 	b = binary.AppendUvarint(b, uint64(len(c.vars)))
 	prev := int32(0)
@@ -410,7 +420,7 @@ func (s *counter) key(c *component) string {
 		}
 	}
 	s.keyBuf = b
-	return string(b)
+	return b
 }
 
 func (s *counter) run() (*big.Int, error) {
@@ -450,6 +460,8 @@ func (s *counter) run() (*big.Int, error) {
 
 // product counts the residual problem over the unassigned variables of vars.
 func (s *counter) product(vars, cs []int32) (*big.Int, error) {
+	mark := len(s.arena)
+	defer func() { s.arena = s.arena[:mark] }()
 	comps, free := s.components(vars, cs)
 	res := new(big.Int).Lsh(big.NewInt(1), uint(free))
 	slices.SortFunc(comps, func(a, b component) int { return len(a.vars) - len(b.vars) })
@@ -468,10 +480,14 @@ func (s *counter) product(vars, cs []int32) (*big.Int, error) {
 
 func (s *counter) count(c *component) (*big.Int, error) {
 	s.stats.Components++
-	k := s.key(c)
-	if n, ok := s.cache[k]; ok {
+	kb := s.key(c)
+	if n, ok := s.cache[string(kb)]; ok {
 		s.stats.CacheHits++
 		return n, nil
+	}
+	var k string
+	if s.stats.CacheBytes < s.opts.MaxCacheBytes {
+		k = string(kb)
 	}
 	s.stats.Nodes++
 	if s.opts.MaxNodes > 0 && s.stats.Nodes > s.opts.MaxNodes {
@@ -491,7 +507,7 @@ func (s *counter) count(c *component) (*big.Int, error) {
 		s.undo(mark)
 	}
 	size := int64(len(k)) + int64(len(total.Bits()))*8 + 96
-	if s.stats.CacheBytes+size <= s.opts.MaxCacheBytes {
+	if k != "" && s.stats.CacheBytes+size <= s.opts.MaxCacheBytes {
 		s.cache[k] = total
 		s.stats.CacheBytes += size
 		s.stats.CacheEntries++

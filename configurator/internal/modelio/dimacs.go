@@ -103,8 +103,33 @@ func trimEOL(b []byte) []byte {
 
 // field is one whitespace-separated word of a line and its 1-based column.
 type field struct {
-	text string
-	col  int
+	b   []byte // aliases the line
+	col int
+}
+
+func (f field) text() string { return string(f.b) }
+
+// atoi parses a decimal integer of at most 9 digits with an optional sign;
+// ok is false otherwise.
+func atoi(b []byte) (n int, ok bool) {
+	neg := false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func splitFields(line []byte, dst []field) []field {
@@ -127,7 +152,7 @@ func splitFields(line []byte, dst []field) []field {
 			i += size
 			col++
 		}
-		dst = append(dst, field{text: string(line[start:i]), col: startCol})
+		dst = append(dst, field{b: line[start:i], col: startCol})
 	}
 	return dst
 }
@@ -153,14 +178,14 @@ func (d *dimacsReader) read(r io.Reader) error {
 		if len(fields) == 0 {
 			continue
 		}
-		first := fields[0].text
+		first := fields[0].b
 		switch {
 		case first[0] == 'c':
 			d.comment(line)
 			continue
-		case first == "%":
+		case string(first) == "%":
 			return d.finish()
-		case first == "p":
+		case string(first) == "p":
 			if err := d.problem(fields); err != nil {
 				return err
 			}
@@ -201,16 +226,16 @@ func (d *dimacsReader) problem(fields []field) error {
 	if len(fields) != 4 {
 		return d.errAt(d.line, fields[0].col, ErrSyntax, "problem line must be \"p cnf VARIABLES CLAUSES\"")
 	}
-	if fields[1].text != "cnf" {
-		return d.errAt(d.line, fields[1].col, ErrUnsupported, "problem format %q, want \"cnf\"", fields[1].text)
+	if fields[1].text() != "cnf" {
+		return d.errAt(d.line, fields[1].col, ErrUnsupported, "problem format %q, want \"cnf\"", fields[1].text())
 	}
-	v, err := strconv.Atoi(fields[2].text)
+	v, err := strconv.Atoi(fields[2].text())
 	if err != nil || v < 0 {
-		return d.errAt(d.line, fields[2].col, ErrSyntax, "invalid variable count %q", fields[2].text)
+		return d.errAt(d.line, fields[2].col, ErrSyntax, "invalid variable count %q", fields[2].text())
 	}
-	c, err := strconv.Atoi(fields[3].text)
+	c, err := strconv.Atoi(fields[3].text())
 	if err != nil || c < 0 {
-		return d.errAt(d.line, fields[3].col, ErrSyntax, "invalid clause count %q", fields[3].text)
+		return d.errAt(d.line, fields[3].col, ErrSyntax, "invalid clause count %q", fields[3].text())
 	}
 	if v > d.lim.MaxVars {
 		return d.errAt(d.line, fields[2].col, ErrLimit, "%d variables exceed the limit of %d", v, d.lim.MaxVars)
@@ -228,9 +253,12 @@ func (d *dimacsReader) literals(fields []field) error {
 		return d.errAt(d.line, fields[0].col, ErrSyntax, "clause before the problem line")
 	}
 	for _, f := range fields {
-		lit, err := strconv.Atoi(f.text)
-		if err != nil {
-			return d.errAt(d.line, f.col, ErrSyntax, "invalid literal %q", f.text)
+		lit, ok := atoi(f.b)
+		if !ok {
+			if _, err := strconv.Atoi(f.text()); err == nil {
+				return d.errAt(d.line, f.col, ErrSyntax, "literal %s out of range: %d variables declared", f.text(), d.nvars)
+			}
+			return d.errAt(d.line, f.col, ErrSyntax, "invalid literal %q", f.text())
 		}
 		if !d.open {
 			if len(d.clauses) == d.nclauses {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package modelio
+
+const raceEnabled = false
