@@ -87,6 +87,8 @@ func check(c *Catalog, p *problems) {
 	k.checkSchedules()
 	k.checkPriceRules()
 	k.checkApprovalRules()
+	k.checkGuide()
+	k.checkPricing()
 	c.index = k.x
 }
 

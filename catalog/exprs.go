@@ -25,7 +25,8 @@ import (
 //
 // Price rule formulas read the line, quote and customer facts below, and
 // line.attr.<id> for every attribute whose ID has one type across the
-// catalog, and line.<field> for every field a set_field action sets.
+// catalog, and line.<field> for every field a set_field action sets, and
+// quote.summary.<id> for every summary.
 //
 // Approval rule formulas read the quote and customer facts below.
 var (
@@ -42,6 +43,7 @@ var (
 		"quote.currency":    formula.TypeString,
 		"quote.term_months": formula.TypeDecimal,
 		"quote.subtotal":    formula.TypeDecimal,
+		"quote.quantity":    formula.TypeDecimal,
 		"quote.date":        formula.TypeDate,
 		"quote.categories":  formula.TypeStringList,
 		"quote.products":    formula.TypeStringList,
@@ -288,6 +290,11 @@ func (ec *exprCompiler) ruleFacts() formula.Schema {
 			if a != nil && a.Type == ActionSetField && identPattern.MatchString(a.Field) && !builtinLineFields[a.Field] {
 				s["line."+a.Field] = formula.TypeDecimal
 			}
+		}
+	}
+	for _, sm := range ec.c.Summaries {
+		if sm != nil && identPattern.MatchString(sm.ID) {
+			s["quote.summary."+sm.ID] = formula.TypeDecimal
 		}
 	}
 	ec.ruleSchema = s

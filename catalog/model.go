@@ -29,6 +29,13 @@ type Catalog struct {
 	Languages []string `yaml:"languages"`
 	// Rounding is the rounding policy of prices computed from this catalog.
 	Rounding RoundingPolicy `yaml:"rounding"`
+	// ConvertAt is where a quote in a currency without a price book of
+	// its own is converted from Currency: list (the default) or net.
+	ConvertAt string `yaml:"convert_at" validate:"omitempty,oneof=list net"`
+	// Guardrails limit manual discounts (see pricing.go).
+	Guardrails *Guardrails `yaml:"guardrails"`
+	// Summaries add up lines of the quote for price rules (see pricing.go).
+	Summaries []*Summary `yaml:"summaries" validate:"dive"`
 
 	Products          []*Product          `yaml:"products" validate:"dive"`
 	Tables            []*Table            `yaml:"tables" validate:"dive"`
@@ -37,11 +44,15 @@ type Catalog struct {
 	DiscountSchedules []*DiscountSchedule `yaml:"discount_schedules" validate:"dive"`
 	PriceRules        []*PriceRule        `yaml:"price_rules" validate:"dive"`
 	ApprovalRules     []*ApprovalRule     `yaml:"approval_rules" validate:"dive"`
+	// Questionnaires and Selectors are guided-selling data (see guide.go).
+	Questionnaires []*Questionnaire `yaml:"questionnaires" validate:"dive"`
+	Selectors      []*Selector      `yaml:"selectors" validate:"dive"`
 
 	// Pos is where the catalog was read from (file name; line 1).
 	Pos Pos `yaml:"-"`
 
 	index *index
+	guide *guideIndex
 }
 
 // RoundingPolicy says how and where prices are rounded.
@@ -52,7 +63,7 @@ type RoundingPolicy struct {
 	// At is where rounding to the currency's minor units happens:
 	// unit_price (the default), line_total, or grand_total.
 	At string `yaml:"at" validate:"omitempty,oneof=unit_price line_total grand_total"`
-	// Increment, when set, rounds unit prices to a multiple of it
+	// Increment, when set, rounds to a multiple of it where At says
 	// (0.05 for cash rounding, 10 for "round to 10").
 	Increment *decimal.Decimal `yaml:"increment" validate:"omitempty,positive"`
 }
@@ -84,6 +95,11 @@ type Product struct {
 	Attributes  []*Attribute    `yaml:"attributes" validate:"dive"`
 	Features    []*FeatureGroup `yaml:"features" validate:"dive"`
 	Constraints []*Constraint   `yaml:"constraints" validate:"dive"`
+	// Packages, Suggestions and Capabilities are guided-selling data
+	// (see guide.go).
+	Packages     []*Package        `yaml:"packages" validate:"dive"`
+	Suggestions  []*SuggestionRule `yaml:"suggestions" validate:"dive"`
+	Capabilities []*Capability     `yaml:"capabilities" validate:"dive"`
 
 	// Parameters are fixed numbers of this product that its cost model or
 	// price formula reads (part weight, cycle time, cavities).
@@ -333,6 +349,10 @@ type PriceEntry struct {
 	Overage *decimal.Decimal `yaml:"overage" validate:"omitempty,nonnegative"`
 	// Surcharges add to the price depending on the configuration.
 	Surcharges []*Surcharge `yaml:"surcharges" validate:"dive"`
+	// Cost is the unit cost (for margins); Floor is the lowest net unit
+	// price a quote may reach.
+	Cost  *decimal.Decimal `yaml:"cost" validate:"omitempty,nonnegative"`
+	Floor *decimal.Decimal `yaml:"floor" validate:"omitempty,nonnegative"`
 
 	Pos Pos `yaml:"-"`
 }
@@ -499,9 +519,14 @@ type PriceRule struct {
 	// the stage: compound (default: applied to the running price) or
 	// additive (percentages added up and applied to the price the stage
 	// started with).
-	Stacking  string    `yaml:"stacking" validate:"omitempty,oneof=compound additive"`
-	Condition Expr      `yaml:"condition"`
-	Actions   []*Action `yaml:"actions" validate:"required,min=1,dive"`
+	Stacking string `yaml:"stacking" validate:"omitempty,oneof=compound additive"`
+	// Products and Categories limit the rule to their lines (none: every
+	// line). An Exclusive rule that applies ends its stage for the line.
+	Products   []string  `yaml:"products"`
+	Categories []string  `yaml:"categories"`
+	Exclusive  bool      `yaml:"exclusive"`
+	Condition  Expr      `yaml:"condition"`
+	Actions    []*Action `yaml:"actions" validate:"required,min=1,dive"`
 	// Disabled rules are loaded and checked but never applied.
 	Disabled bool `yaml:"disabled"`
 
@@ -526,7 +551,8 @@ type Action struct {
 	// Field is the line field set by set_field.
 	Field string `yaml:"field"`
 	// Product and Quantity describe the item added by add_product (a free
-	// or discounted item); Discount is its percent off (100 = free).
+	// or discounted item); Discount is its percent off (100 = free), and
+	// Value, when given, its unit price.
 	Product  string           `yaml:"product"`
 	Quantity Expr             `yaml:"quantity"`
 	Discount *decimal.Decimal `yaml:"discount"`

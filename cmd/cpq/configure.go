@@ -45,6 +45,10 @@ func runConfigure(args []string, stdout, stderr io.Writer) int {
 	interactive := fs.Bool("i", false, "configure interactively, reading commands from standard input")
 	var explain multiFlag
 	fs.Var(&explain, "explain", "explain why var=value is not available (repeatable)")
+	questionnaire := fs.String("questionnaire", "", "ask the catalog's questionnaire with this ID (with -i, or from --answers)")
+	answers := fs.String("answers", "", "answer the questionnaire from a YAML or JSON file of question: answer")
+	var facts multiFlag
+	fs.Var(&facts, "fact", "a context fact for the questionnaire, key=value (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: cpq configure [flags] MODEL [var=value ...]")
 		fmt.Fprintln(stderr, "MODEL is a catalog (.yaml, .json) or an imported model (.dimacs, .cnf, .uvl, .xml)")
@@ -56,6 +60,10 @@ func runConfigure(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
+	}
+	if *questionnaire != "" {
+		return runQuestionnaire(questionnaireRun{catalogPath: fs.Arg(0), questionnaire: *questionnaire, answersFile: *answers,
+			facts: facts, choices: fs.Args()[1:], interactive: *interactive, asJSON: *asJSON, lang: "en"}, stdout, stderr)
 	}
 	m, err := loadModel(fs.Arg(0), *product)
 	if err != nil {

@@ -6,6 +6,8 @@
 //	cpq demo                 run the demo on the example catalogs
 //	cpq check [--json] FILE...  check catalogs and report every problem
 //	cpq configure [flags] MODEL [var=value ...]  configure a product or an imported model
+//	cpq configure --questionnaire ID [-i | --answers FILE] CATALOG [var=value ...]
+//	                         ask a catalog's questionnaire and rank what fits
 package main
 
 import (
@@ -30,6 +32,7 @@ func commands() []command {
 		{"demo", "run the demo on the example catalogs", runDemo},
 		{"check", "check catalogs and report every problem", runCheck},
 		{"configure", "configure a product or an imported model", runConfigure},
+		{"price", "price a quote file against a catalog, with every line's waterfall", runPrice},
 	}
 }
 
