@@ -15,6 +15,10 @@ var ErrDuplicate = errors.New("quote already exists")
 // never read or change another's quotes. Implementations are in
 // store/memory, store/sqlite and store/postgres; store/storetest checks a
 // host's own.
+//
+// Create and Update refuse a quote without an ID or that fails Validate
+// with an error wrapping ErrInvalid, and store nothing. What is read back
+// is a fresh copy: changing it changes nothing stored.
 type Repository interface {
 	// Create stores a new quote at version 1 (q.Version is set). A quote
 	// with the same ID or number in the tenant is refused with
@@ -26,15 +30,20 @@ type Repository interface {
 	// number, or ErrNotFound.
 	GetByNumber(ctx context.Context, tenant, number string) (*Quote, error)
 	// Update stores q if q.Version is the stored version, and increments
-	// q.Version; otherwise it returns ErrConflict and writes nothing.
+	// q.Version; otherwise it returns ErrConflict, writes nothing and
+	// leaves q.Version as it was. An unknown quote is ErrNotFound. The number of a quote cannot change,
+	// nor its revision go back (that would overwrite an earlier
+	// revision's last state).
 	Update(ctx context.Context, q *Quote) error
-	// List returns quotes matching the filter, ordered by number, a page
-	// at a time.
+	// List returns quotes matching the filter, ordered by number (byte
+	// order), a page at a time. A cursor the store did not give out is
+	// refused with an error wrapping ErrInvalid.
 	List(ctx context.Context, tenant string, f Filter) (Page, error)
-	// Revision returns the last stored state of one revision.
+	// Revision returns the last stored state of one revision, or
+	// ErrNotFound.
 	Revision(ctx context.Context, tenant, id string, revision int) (*Quote, error)
 	// Revisions returns the last stored state of every revision, oldest
-	// first.
+	// first; ErrNotFound for an unknown quote.
 	Revisions(ctx context.Context, tenant, id string) ([]*Quote, error)
 }
 
@@ -112,15 +121,22 @@ type Event struct {
 }
 
 // Tx is a transaction: quote writes and enqueued events commit together or
-// not at all.
+// not at all. Reads in a transaction see its own writes. A Tx is used by
+// one goroutine, and only inside the function given to InTx.
 type Tx interface {
 	Repository
-	// Enqueue writes events to the outbox.
+	// Enqueue writes events to the outbox (see Outbox). An event needs an
+	// ID, a tenant, a quote ID and a kind, and a payload that is JSON if
+	// any (else ErrInvalid); an ID already in the tenant's outbox is
+	// ErrDuplicateEvent.
 	Enqueue(ctx context.Context, events ...Event) error
 }
 
-// Transactor runs functions in transactions. When fn returns an error or
-// the context is cancelled, nothing fn wrote is kept.
+// Transactor runs functions in transactions. When fn returns an error,
+// panics or the context is cancelled, nothing fn wrote is kept, and the
+// versions Update set on quotes inside fn were not stored. InTx returns
+// fn's error as it is. Inside fn, use tx, not the store: a store may hold
+// its only write connection for the transaction.
 type Transactor interface {
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 }

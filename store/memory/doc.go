@@ -1,0 +1,11 @@
+// Package memory is an in-memory implementation of quote.Repository,
+// quote.Transactor and quote.Outbox, for tests and for trying cpqkit
+// without a database. It behaves as the SQL stores do: quotes are kept as
+// the same JSON documents, so what is read back is what a database would
+// return, and it passes the store/storetest conformance suite.
+//
+// Transactions are optimistic: a transaction works on its own copy of what
+// it writes and checks, when it commits, that nobody else changed the
+// quotes it updated; a late conflict makes InTx return quote.ErrConflict
+// and keep nothing.
+package memory

@@ -1,0 +1,15 @@
+// Package postgres stores quotes, their revisions and the outbox in
+// PostgreSQL, through github.com/jackc/pgx/v5.
+//
+// Open applies the schema migrations embedded in the package to the
+// store's own schema ("cpq" unless configured), recording each in a
+// schema_migrations table; concurrent openers wait for each other, and a
+// database migrated by a newer build is refused. Updates are optimistic:
+// an update names the version it read, and a stale one gets
+// quote.ErrConflict and writes nothing. Several dispatchers can share the
+// outbox: claims skip the rows another claim has locked and lease what
+// they take.
+//
+// Quotes are kept as JSON documents, with the columns that listing filters
+// on beside them; money is exact numeric, never a float.
+package postgres
