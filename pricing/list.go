@@ -1,0 +1,419 @@
+package pricing
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/formula"
+	"github.com/cpqkit/cpq/money"
+)
+
+// listPrice prices a line to its list amount: the product's price method,
+// then its contracted price, surcharges, proration, renewal uplift and the
+// conversion to the quote currency when the catalog converts at list.
+func (p *pricer) listPrice(ls *lineState) error {
+	pr := ls.prod
+	ls.entry = p.entryFor(pr.sku)
+	switch {
+	case ls.comp != nil:
+		if err := p.component(ls); err != nil {
+			return err
+		}
+	case pr.method == catalog.MethodCostPlus:
+		if err := p.costPlus(ls); err != nil {
+			return err
+		}
+	case pr.method == catalog.MethodFormula:
+		unit, err := pr.p.Pricing.Formula.Program().EvalDecimal(p.priceVars(ls))
+		if err != nil {
+			return fmt.Errorf("price formula: %w", err)
+		}
+		ls.cur = p.e.base
+		ls.a = unit.Mul(ls.per)
+		p.step(ls, StepList, "formula", decimal.Zero, ls.cur, fmt.Sprintf("price formula: %s per unit × %s", unit, ls.per))
+		if err := p.convert(ls, p.pcur); err != nil {
+			return err
+		}
+	case pr.method == catalog.MethodBlock:
+		if err := p.block(ls); err != nil {
+			return err
+		}
+	default:
+		en := ls.entry
+		if en == nil || en.e.Price == nil {
+			return p.noPrice(pr.sku)
+		}
+		ls.a = en.e.Price.Mul(ls.per)
+		p.step(ls, StepList, en.book, decimal.Zero, ls.cur, en.listReason[0]+ls.per.String()+en.listReason[1])
+	}
+	if en := ls.entry; en != nil && ls.comp == nil {
+		if en.e.Cost != nil && !ls.hasCost {
+			ls.cost, ls.hasCost = en.e.Cost.Mul(ls.per), true
+		}
+		if en.e.Floor != nil {
+			ls.floor, ls.hasFloor = en.e.Floor.Mul(ls.per), true
+		}
+	}
+	ls.list = ls.total()
+	// The unit list price is known without a division for a list price.
+	unitKnown := pr.method == catalog.MethodList && ls.comp == nil
+	if unitKnown {
+		ls.listUnit = *ls.entry.e.Price
+	}
+	if ls.comp == nil {
+		if err := p.contracted(ls); err != nil {
+			return err
+		}
+		if err := p.surcharges(ls); err != nil {
+			return err
+		}
+	}
+	if !unitKnown {
+		ls.listUnit = quo(ls.list, ls.per)
+	}
+	if pr.recurring && ls.comp == nil {
+		if err := p.prorate(ls); err != nil {
+			return err
+		}
+		p.uplift(ls)
+	}
+	if !p.e.atNet {
+		return p.convert(ls, p.qcur)
+	}
+	return nil
+}
+
+func (p *pricer) noPrice(sku string) error {
+	books := "no price book"
+	if p.book != nil {
+		books = "price book " + p.book.b.ID
+		if p.standard != nil && p.standard != p.book {
+			books += " or " + p.standard.b.ID
+		}
+	}
+	return fmt.Errorf("%w: product %q has no price in %s (%s)", ErrNoPrice, sku, books, p.pcur)
+}
+
+// block prices a line at the flat price of the block its quantity falls
+// in, plus the overage rate for units beyond the last block. The whole
+// line is one price: the priced quantity is 1.
+func (p *pricer) block(ls *lineState) error {
+	en := ls.entry
+	if en == nil || len(en.blocks) == 0 {
+		return p.noPrice(ls.prod.sku)
+	}
+	ls.pq, ls.per = one, one
+	ls.out.PricedQuantity = one
+	blocks := en.blocks
+	q := ls.qty
+	if q.LessThan(blocks[0].From) {
+		return fmt.Errorf("%w: quantity %s is below the first block of %q (from %s)", ErrNoPrice, q, ls.prod.sku, blocks[0].From)
+	}
+	for _, b := range blocks {
+		if b.To == nil || q.LessThanOrEqual(*b.To) {
+			ls.a = b.Price
+			p.step(ls, StepList, en.book, decimal.Zero, ls.cur, fmt.Sprintf("block %s for quantity %s from price book %s", blockRange(b), q, en.book))
+			return nil
+		}
+	}
+	last := blocks[len(blocks)-1]
+	if en.e.Overage == nil {
+		return fmt.Errorf("%w: quantity %s is beyond the last block of %q (to %s) and no overage rate is given", ErrNoPrice, q, ls.prod.sku, last.To)
+	}
+	extra := q.Sub(*last.To)
+	ls.a = last.Price.Add(en.e.Overage.Mul(extra))
+	p.step(ls, StepList, en.book, decimal.Zero, ls.cur, fmt.Sprintf("block %s at %s plus %s units of overage at %s, from price book %s",
+		blockRange(last), last.Price, extra, en.e.Overage, en.book))
+	return nil
+}
+
+func blockRange(b *catalog.PriceBlock) string {
+	if b.To == nil {
+		return b.From.String() + "+"
+	}
+	return b.From.String() + "–" + b.To.String()
+}
+
+// costPlus builds a line's cost from its cost model and prices it with a
+// markup on cost or a target margin on price, in the catalog currency.
+func (p *pricer) costPlus(ls *lineState) error {
+	pr := ls.prod
+	cm := pr.costModel
+	vars := make(formula.Vars, len(pr.inputs)+len(cm.comps)+1)
+	vars["quantity"] = ls.qty
+	for _, in := range pr.inputs {
+		switch {
+		case in.expr != nil:
+			v, err := in.expr.EvalDecimal(p.priceVars(ls))
+			if err != nil {
+				return fmt.Errorf("cost input %q: %w", in.id, err)
+			}
+			vars[in.id] = v
+		case in.attrIdx >= 0 && ls.set[in.attrIdx]:
+			v, _ := decimal.NewFromString(ls.vals[in.attrIdx])
+			vars[in.id] = v
+		case in.value != nil:
+			vars[in.id] = *in.value
+		default:
+			for _, ci := range cm.m.Inputs {
+				if ci.ID == in.id && ci.Default != nil {
+					vars[in.id] = *ci.Default
+				}
+			}
+			if _, ok := vars[in.id]; !ok {
+				return fmt.Errorf("%w: cost input %q of cost model %q has no value", ErrInvalidRequest, in.id, cm.m.ID)
+			}
+		}
+	}
+	for _, c := range cm.comps {
+		v, err := c.Formula.Program().EvalDecimal(vars)
+		if err != nil {
+			return fmt.Errorf("cost component %q: %w", c.ID, err)
+		}
+		vars[c.ID] = v
+	}
+	ls.cur = p.e.base
+	unit := decimal.Zero
+	for _, c := range cm.shown {
+		v := vars[c.ID].(decimal.Decimal)
+		if c.Separate {
+			if ls.sep == nil {
+				ls.sep = map[string]decimal.Decimal{}
+			}
+			ls.sep[c.ID] = v.Mul(ls.qty)
+			continue
+		}
+		before := ls.total()
+		unit = unit.Add(v)
+		ls.a = unit.Mul(ls.per)
+		p.step(ls, StepCost, cm.m.ID+"."+c.ID, before, ls.cur, textOr(c.Name, c.ID)+": "+v.String()+" per unit")
+	}
+	ls.cost, ls.hasCost = ls.a, true
+	if err := p.markup(ls); err != nil {
+		return err
+	}
+	return p.convert(ls, p.pcur)
+}
+
+// component prices a cost component quoted on a line of its own: its cost
+// for the parent's quantity, with the parent's markup or margin.
+func (p *pricer) component(ls *lineState) error {
+	v, ok := ls.parent.sep[ls.comp.ID]
+	if !ok {
+		return fmt.Errorf("cost component %q was not computed", ls.comp.ID)
+	}
+	ls.pq, ls.per = one, one
+	ls.out.PricedQuantity = one
+	// The parent has been converted already: its components are in the
+	// catalog currency.
+	ls.cur = p.e.base
+	ls.a = v
+	p.step(ls, StepCost, ls.prod.costModel.m.ID+"."+ls.comp.ID, decimal.Zero, ls.cur,
+		fmt.Sprintf("%s for %s units of line %s, quoted apart", textOr(ls.comp.Name, ls.comp.ID), ls.parent.qty, ls.parent.out.ID))
+	ls.cost, ls.hasCost = ls.a, true
+	if err := p.markup(ls); err != nil {
+		return err
+	}
+	return p.convert(ls, p.pcur)
+}
+
+// markup turns a line's cost into its list amount.
+func (p *pricer) markup(ls *lineState) error {
+	pr := ls.prod
+	before := ls.total()
+	switch {
+	case pr.markup != nil:
+		ls.a = ls.a.Add(ls.a.Mul(*pr.markup))
+		p.step(ls, StepMarkup, pr.sku, before, ls.cur, "markup of "+pr.markup.Shift(2).String()+"% on cost")
+	case pr.margin != nil:
+		q, err := money.DivDecimal(ls.a, one.Sub(*pr.margin), WorkPlaces, money.HalfEven)
+		if err != nil {
+			return err
+		}
+		ls.a = trim(q)
+		p.step(ls, StepMargin, pr.sku, before, ls.cur, "target margin of "+pr.margin.Shift(2).String()+"% on price: cost ÷ "+one.Sub(*pr.margin).String())
+	}
+	return nil
+}
+
+// percentOfTotal prices a line at a percentage of the chosen other lines'
+// amounts after their rules and schedules.
+func (p *pricer) percentOfTotal(ls *lineState) error {
+	m := ls.prod.p.Pricing
+	base := decimal.Zero
+	var cur money.Currency
+	var names []string
+	for _, o := range p.lines {
+		if o.pot || o == ls || o.out == nil || len(o.steps) == 0 {
+			continue
+		}
+		if !inScope(m.Of.Products, m.Of.Categories, o.prod) {
+			continue
+		}
+		base = base.Add(o.total())
+		cur = o.cur
+		names = append(names, o.out.ID)
+	}
+	if cur.IsZero() {
+		cur = p.pcur
+		if !p.e.atNet {
+			cur = p.qcur
+		}
+	}
+	ls.cur = cur
+	percent := decimal.Zero
+	if m.Percent != nil {
+		percent = *m.Percent
+	}
+	// The chosen lines are priced for their terms: so is this line. Its
+	// bounds are per unit and, for a recurring line, per price period.
+	if ls.prod.recurring {
+		if err := p.termOf(ls); err != nil {
+			return err
+		}
+		ls.per = ls.pq.Mul(ls.term.mult)
+	}
+	ls.a = pct(base, percent).Mul(ls.pq)
+	of := "every other line"
+	if len(m.Of.Products)+len(m.Of.Categories) > 0 {
+		of = strings.Join(append(append([]string{}, m.Of.Products...), m.Of.Categories...), ", ")
+	}
+	p.step(ls, StepList, catalog.MethodPercentOfTotal, decimal.Zero, ls.cur,
+		fmt.Sprintf("%s%% of %s (%s: lines %s) × %s", percent, ls.cur.Amount(base), of, strings.Join(names, ", "), ls.pq))
+	for _, b := range []struct {
+		limit *decimal.Decimal
+		what  string
+	}{{m.MinAmount, "minimum"}, {m.MaxAmount, "maximum"}} {
+		if b.limit == nil {
+			continue
+		}
+		limit := *b.limit
+		if ls.cur != p.e.base {
+			r, err := p.rate(p.e.base, ls.cur)
+			if err != nil {
+				return err
+			}
+			limit = limit.Mul(r)
+		}
+		bound := limit.Mul(ls.per)
+		if (b.what == "minimum" && ls.a.LessThan(bound)) || (b.what == "maximum" && ls.a.GreaterThan(bound)) {
+			before := ls.total()
+			ls.a = bound
+			p.step(ls, StepBound, catalog.MethodPercentOfTotal, before, ls.cur, fmt.Sprintf("%s of %s per unit × %s", b.what, ls.cur.Amount(limit), ls.per))
+		}
+	}
+	ls.list = ls.total()
+	ls.listUnit = quo(ls.list, ls.per)
+	return nil
+}
+
+// contracted replaces the list price with the customer's contracted price.
+func (p *pricer) contracted(ls *lineState) error {
+	if p.contracts == nil || p.req.Customer.ID == "" || ls.added {
+		return nil
+	}
+	c, ok, err := p.contracts.ContractedPrice(p.ctx, ContractQuery{Customer: p.req.Customer.ID, Product: ls.prod.sku,
+		Currency: ls.cur.Code(), Date: p.req.Date, Quantity: ls.qty})
+	if err != nil {
+		return fmt.Errorf("contracted price: %w", err)
+	}
+	if !ok {
+		return nil
+	}
+	before := ls.total()
+	ls.a = c.UnitPrice.Mul(ls.per)
+	reason := fmt.Sprintf("contracted price %s for customer %s", ls.cur.Amount(c.UnitPrice), p.req.Customer.ID)
+	if c.Net {
+		ls.skipRules = true
+		reason += " (net: no schedule or rule applies)"
+	}
+	p.step(ls, StepContracted, c.ID, before, ls.cur, reason)
+	return nil
+}
+
+// surcharges adds the variant conditions of the line's configuration.
+func (p *pricer) surcharges(ls *lineState) error {
+	en := ls.entry
+	if en == nil {
+		return nil
+	}
+	for _, sc := range en.surcharges {
+		ok := true
+		for _, m := range sc.when {
+			if !contains(m.values, ls.vals[m.varIdx]) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		s := sc.s
+		if prog := s.If.Program(); prog != nil {
+			hold, err := prog.EvalBool(p.priceVars(ls))
+			if err != nil {
+				return fmt.Errorf("surcharge %q: %w", s.ID, err)
+			}
+			if !hold {
+				continue
+			}
+		}
+		var amount decimal.Decimal
+		if s.Amount != nil {
+			amount = *s.Amount
+		} else {
+			v, err := s.Formula.Program().EvalDecimal(p.priceVars(ls))
+			if err != nil {
+				return fmt.Errorf("surcharge %q: %w", s.ID, err)
+			}
+			amount = v
+		}
+		if amount.IsZero() {
+			continue
+		}
+		before := ls.total()
+		delta := amount.Mul(ls.per)
+		ls.a = ls.a.Add(delta)
+		ls.list = ls.list.Add(delta)
+		ls.listUnit = ls.listUnit.Add(amount)
+		p.step(ls, StepSurcharge, s.ID, before, ls.cur, fmt.Sprintf("surcharge %s%s: %s per unit", s.ID, describeWhen(ls, sc), signed(amount)))
+	}
+	return nil
+}
+
+func describeWhen(ls *lineState, sc *surcharge) string {
+	if len(sc.when) == 0 {
+		return ""
+	}
+	parts := make([]string, len(sc.when))
+	for i, m := range sc.when {
+		parts[i] = ls.prod.vars[m.varIdx].ID + " = " + ls.vals[m.varIdx]
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func signed(d decimal.Decimal) string {
+	if d.IsNegative() {
+		return d.String()
+	}
+	return "+" + d.String()
+}
+
+func textOr(t catalog.Text, id string) string {
+	if s := t.String(); s != "" {
+		return s
+	}
+	return id
+}
