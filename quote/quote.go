@@ -236,7 +236,8 @@ type LinePrice struct {
 	UnitPrice     decimal.Decimal `json:"unit_price"`
 	ListTotal     decimal.Decimal `json:"list_total"`
 	NetTotal      decimal.Decimal `json:"net_total"`
-	UnitCost      decimal.Decimal `json:"unit_cost"`
+	// Cost is the line's total cost, when known.
+	Cost decimal.Decimal `json:"cost"`
 	// Recurring lines are billed every period over the term.
 	Recurring  bool   `json:"recurring,omitempty"`
 	TermMonths int    `json:"term_months,omitempty"`
@@ -312,7 +313,7 @@ func (q *Quote) Recalculate() {
 		}
 		t.List = t.List.Add(l.Price.ListTotal)
 		t.Net = t.Net.Add(l.Price.NetTotal)
-		t.Cost = t.Cost.Add(l.Price.UnitCost.Mul(l.Quantity))
+		t.Cost = t.Cost.Add(l.Price.Cost)
 		if l.Price.Recurring {
 			t.Recurring = t.Recurring.Add(l.Price.NetTotal)
 		} else {

@@ -36,11 +36,11 @@ func sample() *quote.Quote {
 		Lines: []quote.Line{
 			{ID: "1", Product: "SRV-R2", Name: "R2 rack server", Quantity: d("2"), Group: "hw",
 				Configuration: []quote.ConfigValue{{Var: "cpu", Value: "X7"}},
-				Price:         quote.LinePrice{ListUnitPrice: d("5550"), UnitPrice: d("4995"), ListTotal: d("11100"), NetTotal: d("9990"), UnitCost: d("3100")}},
+				Price:         quote.LinePrice{ListUnitPrice: d("5550"), UnitPrice: d("4995"), ListTotal: d("11100"), NetTotal: d("9990"), Cost: d("6200")}},
 			{ID: "2", Product: "SVC-CARE-3Y", Name: "3-year care", Quantity: d("1"), Group: "svc",
-				Price: quote.LinePrice{ListUnitPrice: d("888"), UnitPrice: d("888"), ListTotal: d("888"), NetTotal: d("888"), UnitCost: d("300"), Recurring: true, TermMonths: 36}},
+				Price: quote.LinePrice{ListUnitPrice: d("888"), UnitPrice: d("888"), ListTotal: d("888"), NetTotal: d("888"), Cost: d("300"), Recurring: true, TermMonths: 36}},
 			{ID: "3", Product: "GPU-L4", Name: "L4 accelerator", Quantity: d("2"), Group: "hw", Optional: true,
-				Price: quote.LinePrice{ListUnitPrice: d("3100"), UnitPrice: d("3100"), ListTotal: d("6200"), NetTotal: d("6200"), UnitCost: d("2000")}},
+				Price: quote.LinePrice{ListUnitPrice: d("3100"), UnitPrice: d("3100"), ListTotal: d("6200"), NetTotal: d("6200"), Cost: d("4000")}},
 		},
 		Terms:     []quote.Term{{ID: "delivery", Text: "Delivery within 6 weeks."}},
 		CreatedAt: t0, UpdatedAt: t0,
@@ -147,7 +147,7 @@ func TestSealCoversCustomerVisibleContentOnly(t *testing.T) {
 	}
 	internal := []func(*quote.Quote){
 		func(q *quote.Quote) { q.Header.Notes = "changed" },
-		func(q *quote.Quote) { q.Lines[0].Price.UnitCost = d("1") },
+		func(q *quote.Quote) { q.Lines[0].Price.Cost = d("1") },
 		func(q *quote.Quote) { q.Version = 9 },
 		func(q *quote.Quote) { q.Status = quote.StatusApproved },
 	}

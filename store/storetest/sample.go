@@ -85,7 +85,7 @@ func SampleQuote(tenant string, n, lines int) *quote.Quote {
 				UnitPrice:     net,
 				ListTotal:     list.Mul(qty),
 				NetTotal:      net.Mul(qty),
-				UnitCost:      list.Mul(decimal.RequireFromString("0.600")),
+				Cost:          list.Mul(decimal.RequireFromString("0.600")).Mul(qty),
 				Waterfall: []quote.Step{
 					{Kind: "list", Source: "price_book:standard", Before: decimal.Zero, After: list},
 					{Kind: "schedule", Source: "schedule:volume", Before: list, After: net, Reason: "tier 2: 10.00 %"},
