@@ -193,6 +193,10 @@ type Line struct {
 	Optional    bool   `json:"optional,omitempty"`
 	Alternative string `json:"alternative,omitempty"`
 	Selected    bool   `json:"selected,omitempty"`
+	// Derived lines are made by pricing (a bundle's options, an item a
+	// rule adds, a cost component quoted on its own) and replaced each
+	// time the quote is priced.
+	Derived bool `json:"derived,omitempty"`
 	// Configuration is the snapshot of the configured product's values.
 	Configuration []ConfigValue `json:"configuration,omitempty"`
 	// Adjustment is the manual adjustment the salesperson made.
