@@ -33,6 +33,10 @@ func commands() []command {
 		{"check", "check catalogs and report every problem", runCheck},
 		{"configure", "configure a product or an imported model", runConfigure},
 		{"price", "price a quote file against a catalog, with every line's waterfall", runPrice},
+		{"test", "run pricing test suites (*.test.yaml) against their catalogs", runTest},
+		{"diff-catalog", "re-price quotes under two catalog versions and report what changes", runDiffCatalog},
+		{"render", "render a quote as a PDF, HTML, JSON or CSV document", runRender},
+		{"verify", "check a rendered PDF against the stored quote revision", runVerify},
 	}
 }
 
