@@ -87,6 +87,7 @@ func check(c *Catalog, p *problems) {
 	k.checkSchedules()
 	k.checkPriceRules()
 	k.checkApprovalRules()
+	k.checkApprovalPolicy()
 	k.checkGuide()
 	k.checkPricing()
 	c.index = k.x

@@ -44,6 +44,7 @@ type Catalog struct {
 	DiscountSchedules []*DiscountSchedule `yaml:"discount_schedules" validate:"dive"`
 	PriceRules        []*PriceRule        `yaml:"price_rules" validate:"dive"`
 	ApprovalRules     []*ApprovalRule     `yaml:"approval_rules" validate:"dive"`
+	ApprovalPolicy    *ApprovalPolicy     `yaml:"approval_policy"` // defaults of approval rules (see approval.go)
 	// Questionnaires and Selectors are guided-selling data (see guide.go).
 	Questionnaires []*Questionnaire `yaml:"questionnaires" validate:"dive"`
 	Selectors      []*Selector      `yaml:"selectors" validate:"dive"`
@@ -587,6 +588,9 @@ type ApprovalRule struct {
 	Level int `yaml:"level" validate:"gte=0"`
 	// Reason is shown to the salesperson and approver.
 	Reason Text `yaml:"reason"`
+	// Escalation and Reapproval: see approval.go.
+	Escalation *Escalation `yaml:"escalation"`
+	Reapproval string      `yaml:"reapproval" validate:"omitempty,oneof=not_worse always"`
 
 	Pos Pos `yaml:"-"`
 }

@@ -8,4 +8,7 @@
 // it writes and checks, when it commits, that nobody else changed the
 // quotes it updated; a late conflict makes InTx return quote.ErrConflict
 // and keep nothing.
+//
+// It also implements approval.Store: approvals, delegations and the audit
+// trail, committed with the quotes of the same transaction.
 package memory

@@ -24,6 +24,7 @@ type Store struct {
 	events    []*event // in enqueue order
 	eventIDs  map[key]*event
 	seq       int64
+	approvals approvalData // see approval.go
 }
 
 var (
@@ -172,6 +173,9 @@ func (s *Store) commit(t *tx) error {
 			return fmt.Errorf("enqueue event %s: %w", e.ID, quote.ErrDuplicateEvent)
 		}
 	}
+	if err := s.approvals.check(t.approval); err != nil {
+		return err
+	}
 	for k, rec := range t.quotes {
 		s.quotes[k] = rec
 		s.numbers[key{rec.Tenant, rec.Number}] = rec.ID
@@ -185,6 +189,7 @@ func (s *Store) commit(t *tx) error {
 		s.events = append(s.events, ev)
 		s.eventIDs[key{e.Tenant, e.ID}] = ev
 	}
+	s.approvals.apply(t.approval)
 	return nil
 }
 
@@ -201,6 +206,7 @@ type tx struct {
 	events    []quote.Event
 	eventIDs  map[key]bool
 	done      bool
+	approval  *approvalWrites // nil outside InApprovalTx
 }
 
 var errDone = errors.New("transaction already finished")

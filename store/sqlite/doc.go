@@ -12,4 +12,8 @@
 //
 // Quotes are kept as JSON documents, with the columns that listing filters
 // on beside them; money is exact decimal text, never a float.
+//
+// It also implements approval.Store: approvals, delegations and the audit
+// trail, written in the same transactions as quotes; the database refuses
+// to change or remove an audit record.
 package sqlite

@@ -16,4 +16,10 @@
 // replay, several dispatchers at once) and that a quote reads back with
 // the content seal it was written with. Benchmark measures saving and
 // loading a 200-line quote and paging through 10,000 quotes.
+//
+// RunApproval checks an implementation of approval.Store the same way:
+// approvals with optimistic concurrency, transactions together with
+// quotes and the outbox, the audit trail, delegations, the escalation
+// listing, tenants, and the approval engine running on the store,
+// approvers of one level deciding at the same moment included.
 package storetest
