@@ -1,6 +1,7 @@
 package quote
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -23,6 +24,9 @@ var (
 	// ErrLocked: the revision is approved or presented; edit a new
 	// revision instead.
 	ErrLocked = errors.New("revision is locked")
+	// ErrGateRequired: moving a quote to presented goes through Release
+	// and the approval gate, never through a plain Transition.
+	ErrGateRequired = errors.New("presenting a quote needs the approval gate")
 	// ErrInvalid: the quote breaks a rule of its own (a missing tenant, a
 	// line without a product, a duplicate line ID).
 	ErrInvalid = errors.New("invalid quote")
@@ -391,7 +395,40 @@ func (q *Quote) Validate() error {
 // Transition moves the quote to another status, recording who did it,
 // when and why. A change the lifecycle does not allow returns an error
 // wrapping ErrTransition naming both statuses, and changes nothing.
+//
+// A quote reaches the customer (presented) only through Release, which asks
+// the approval gate first.
 func (q *Quote) Transition(to Status, actor string, at time.Time, reason string) error {
+	if to == StatusPresented {
+		return fmt.Errorf("quote %s revision %d: use Release with the approval gate to present it: %w", q.Number, q.Revision, ErrGateRequired)
+	}
+	return q.transition(to, actor, at, reason)
+}
+
+// Gate decides whether a quote's current revision may reach the customer:
+// nil only when every approval the policy requires is granted for its
+// current seal, or none is required. The approval engine implements it.
+type Gate interface {
+	Gate(ctx context.Context, q *Quote) error
+}
+
+// Release moves an approved quote to presented, only when the gate lets its
+// current content through; otherwise it returns the gate's error and
+// changes nothing.
+func (q *Quote) Release(ctx context.Context, gate Gate, actor string, at time.Time, reason string) error {
+	if gate == nil {
+		return fmt.Errorf("quote %s: no approval gate: %w", q.Number, ErrGateRequired)
+	}
+	if !CanTransition(q.Status, StatusPresented) {
+		return fmt.Errorf("quote %s revision %d: %s → %s: %w", q.Number, q.Revision, q.Status, StatusPresented, ErrTransition)
+	}
+	if err := gate.Gate(ctx, q); err != nil {
+		return fmt.Errorf("quote %s revision %d is not released: %w", q.Number, q.Revision, err)
+	}
+	return q.transition(StatusPresented, actor, at, reason)
+}
+
+func (q *Quote) transition(to Status, actor string, at time.Time, reason string) error {
 	if !CanTransition(q.Status, to) {
 		return fmt.Errorf("quote %s revision %d: %s → %s: %w", q.Number, q.Revision, q.Status, to, ErrTransition)
 	}

@@ -1,7 +1,9 @@
 package quote_test
 
 import (
+	"context"
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"flag"
 	"os"
@@ -82,7 +84,7 @@ func TestLifecycle(t *testing.T) {
 		{quote.StatusInReview, quote.StatusRejected, true},
 		{quote.StatusInReview, quote.StatusDraft, true},
 		{quote.StatusRejected, quote.StatusPresented, false},
-		{quote.StatusApproved, quote.StatusPresented, true},
+		{quote.StatusApproved, quote.StatusPresented, false}, // only through Release
 		{quote.StatusApproved, quote.StatusAccepted, false},
 		{quote.StatusPresented, quote.StatusAccepted, true},
 		{quote.StatusPresented, quote.StatusDeclined, true},
@@ -102,8 +104,12 @@ func TestLifecycle(t *testing.T) {
 			assert.Equal(t, quote.Transition{From: tt.from, To: tt.to, Actor: "sam", At: t0, Revision: 1}, q.History[len(q.History)-1])
 			continue
 		}
-		require.ErrorIs(t, err, quote.ErrTransition, "%s → %s", tt.from, tt.to)
-		assert.ErrorContains(t, err, string(tt.from)+" → "+string(tt.to))
+		if tt.to == quote.StatusPresented {
+			require.ErrorIs(t, err, quote.ErrGateRequired, "%s → %s", tt.from, tt.to)
+		} else {
+			require.ErrorIs(t, err, quote.ErrTransition, "%s → %s", tt.from, tt.to)
+			assert.ErrorContains(t, err, string(tt.from)+" → "+string(tt.to))
+		}
 		assert.Equal(t, tt.from, q.Status, "a refused change changes nothing")
 		assert.Empty(t, q.History)
 	}
@@ -250,4 +256,28 @@ func TestValidate(t *testing.T) {
 		assert.ErrorIs(t, err, quote.ErrInvalid, tt.name)
 		assert.ErrorContains(t, err, tt.msg, tt.name)
 	}
+}
+
+type gateFunc func(context.Context, *quote.Quote) error
+
+func (f gateFunc) Gate(ctx context.Context, q *quote.Quote) error { return f(ctx, q) }
+
+var errNotApproved = errors.New("approval required")
+
+func TestReleaseGoesThroughTheGate(t *testing.T) {
+	ctx := context.Background()
+	q := sample()
+	require.NoError(t, q.Transition(quote.StatusApproved, "mia", t0, ""))
+	err := q.Release(ctx, gateFunc(func(context.Context, *quote.Quote) error { return errNotApproved }), "sam", t0, "")
+	require.ErrorIs(t, err, errNotApproved)
+	assert.Equal(t, quote.StatusApproved, q.Status, "a closed gate changes nothing")
+	assert.ErrorIs(t, q.Release(ctx, nil, "sam", t0, ""), quote.ErrGateRequired)
+
+	require.NoError(t, q.Release(ctx, gateFunc(func(context.Context, *quote.Quote) error { return nil }), "sam", t0, "sent"))
+	assert.Equal(t, quote.StatusPresented, q.Status)
+	assert.Equal(t, quote.StatusPresented, q.History[len(q.History)-1].To)
+
+	d := sample()
+	assert.ErrorIs(t, d.Release(ctx, gateFunc(func(context.Context, *quote.Quote) error { return nil }), "sam", t0, ""), quote.ErrTransition,
+		"a draft is approved first")
 }
