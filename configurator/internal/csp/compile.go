@@ -87,7 +87,7 @@ type tableData struct {
 	nw     int32
 	sup    []uint64
 	supOff []int32
-	keys   []uint64 // sorted mixed-radix row keys (nil if they overflow)
+	keys   []uint64 // hash set of mixed-radix row keys + 1 (nil if keys overflow)
 	radix  []uint64
 
 	wOff   int32   // state: current-table words
@@ -320,13 +320,22 @@ func (c *Compiled) compileTable(i int, k *Constraint) (prop, error) {
 		r = lo
 	}
 	if !overflow {
-		t.keys = make([]uint64, len(rows))
-		for i, row := range rows {
-			for j, a := range row {
-				t.keys[i] += uint64(a) * t.radix[j]
-			}
+		size := 4
+		for size < 2*len(rows) {
+			size *= 2
 		}
-		slices.Sort(t.keys)
+		t.keys = make([]uint64, size)
+		for _, row := range rows {
+			var k uint64
+			for j, a := range row {
+				k += uint64(a) * t.radix[j]
+			}
+			i := keySlot(k, size)
+			for t.keys[i] != 0 {
+				i = (i + 1) & (size - 1)
+			}
+			t.keys[i] = k + 1
+		}
 	}
 	kind := propTable
 	if k.Forbidden {
@@ -459,7 +468,7 @@ func (c *Compiled) MemoryBytes() int {
 	b := len(c.rawMem)*8*2 + len(c.rawPerm)*4*2 + len(c.setPool)*8
 	for i := range c.tables {
 		t := &c.tables[i]
-		b += len(t.sup)*8 + len(t.scope)*12
+		b += len(t.sup)*8 + len(t.scope)*16 + len(t.keys)*8
 	}
 	for i := range c.clauses {
 		b += len(c.clauses[i].vars) * 8
@@ -475,5 +484,5 @@ func (c *Compiled) MemoryBytes() int {
 
 // StateBytes estimates the mutable search state one session allocates.
 func (c *Compiled) StateBytes() int {
-	return int(c.memSize)*12 + int(c.permSize)*4 + int(c.resSize)*4
+	return int(c.memSize)*12 + int(c.permSize)*4 + int(c.resSize)*12
 }

@@ -21,22 +21,24 @@ type engine struct {
 	curStamp  uint32
 	nextStamp uint32
 	perm      []int32
-	res       []int32
+	res       []int32  // residues: a current-table word supporting (position, value)
+	resMask   []uint64 // the support bitset's word at the residue
 
 	watches [][]int32  // per variable: clauses watching a literal on it
 	cw      [][2]int32 // per clause: the two watched literal positions
 
-	varQ    []int32
-	varHead int
-	varQd   []bool
-	fastQ   []int32
-	fastH   int
-	slowQ   []int32
-	slowH   int
-	propQd  []bool
-	running int32
-	failed  int32 // propagator that failed last
-	ok      bool  // false when propagation at level 0 failed
+	varQ     []int32
+	varHead  int
+	varQd    []bool
+	fastQ    []int32
+	fastH    int
+	slowQ    []int32
+	slowH    int
+	propQd   []bool
+	running  int32
+	failed   int32 // propagator that failed last
+	rowsLost bool  // the last table update removed rows
+	ok       bool  // false when propagation at level 0 failed
 
 	wdeg  []uint32
 	phase []int32
@@ -44,14 +46,18 @@ type engine struct {
 
 	// search control
 	order     valueOrder
-	cover     []uint64  // covered values (domain layout), for orderCover
+	guided    bool      // solution-guided dives (tryComplete, repairMove)
+	cover     []uint64  // values covered by a solution (domain layout)
 	skip      []uint64  // values left for a later pass (domain layout)
 	work      [][]int32 // solutions a valid-domains query starts from
 	chosen    []bool
+	override  []int32 // per variable, a value replacing a solution's (-1: none)
+	base      []int32 // a solution under the current query, for tryComplete
 	propMark  []uint32
 	epoch     uint32
 	prefOrder [][]int32 // per variable preferred value order, for orderPref
 	staticVar bool      // choose variables in index order
+	firstVars []int32   // variables to decide before any other
 	fails     int64
 	failLimit int64 // <0: unlimited
 
@@ -64,7 +70,6 @@ type engine struct {
 	tmp  []uint64
 	vals []int32
 	bufA []int32
-	bufB []int64
 }
 
 type trailEntry struct {
@@ -87,7 +92,6 @@ type valueOrder uint8
 
 const (
 	orderPhase valueOrder = iota
-	orderCover
 	orderPref
 )
 
@@ -99,10 +103,10 @@ const (
 	resAborted
 )
 
-// newEngine builds an engine over c. With off == nil and extra == nil and
-// fromRoot, it starts from the compiled root state; otherwise it starts from
-// the raw state and propagates the enabled propagators (those not in off)
-// plus the extra ones. e.ok is false if that propagation failed.
+// newEngine builds an engine over c. With off and extra nil it starts from
+// the compiled root state (once there is one); otherwise it starts from the
+// raw state and propagates the enabled propagators (those not off) plus the
+// extra ones. e.ok is false if that propagation failed.
 func newEngine(c *Compiled, off []bool, extra []prop, tracking bool) *engine {
 	e := &engine{c: c, props: c.props, varProps: c.varProps, varScopes: c.varScopes, off: off, tracking: tracking}
 	if len(extra) > 0 {
@@ -129,6 +133,7 @@ func newEngine(c *Compiled, off []bool, extra []prop, tracking bool) *engine {
 	n := len(c.domSize)
 	e.stamp = make([]uint32, c.memSize)
 	e.res = make([]int32, c.resSize)
+	e.resMask = make([]uint64, c.resSize)
 	e.varQd = make([]bool, n)
 	e.propQd = make([]bool, len(e.props))
 	e.wdeg = make([]uint32, n)
@@ -140,6 +145,10 @@ func newEngine(c *Compiled, off []bool, extra []prop, tracking bool) *engine {
 	e.cover = make([]uint64, c.ufLimOff)
 	e.skip = make([]uint64, c.ufLimOff)
 	e.chosen = make([]bool, n)
+	e.override = make([]int32, n)
+	for v := range e.override {
+		e.override[v] = -1
+	}
 	e.propMark = make([]uint32, len(e.props))
 	e.tmp = make([]uint64, c.maxNW)
 	e.coreMark = make([]bool, len(e.props))
@@ -210,10 +219,7 @@ func (e *engine) write(i int32, x uint64) {
 
 func (e *engine) level() int { return len(e.levels) }
 
-var statPush, statFail int64
-
 func (e *engine) push() {
-	statPush++
 	e.levels = append(e.levels, levelMark{trail: int32(len(e.trail)), causes: int32(len(e.causes)), stamp: e.curStamp})
 	e.nextStamp++
 	e.curStamp = e.nextStamp
@@ -549,13 +555,20 @@ func (e *engine) selectVar() int32 {
 		}
 		return -1
 	}
+	best := int32(-1)
+	bs := 0
+	for _, v := range e.firstVars {
+		if s := e.size(v); s > 1 && (best < 0 || s < bs) {
+			best, bs = v, s
+		}
+	}
+	if best >= 0 {
+		return best
+	}
 	lim := int(e.mem[c.ufLimOff])
 	orig := lim
 	perm := e.perm[c.ufPermOff:]
-	best := int32(-1)
-	var bs, bw uint64
-	bestOpen := false
-	cover := e.order == orderCover && coverGreedy
+	var bw uint64
 	for k := 0; k < lim; {
 		v := perm[k]
 		s := e.size(v)
@@ -565,16 +578,9 @@ func (e *engine) selectVar() int32 {
 			continue
 		}
 		k++
-		// When covering, variables with values not yet seen in a
-		// solution come first: deciding them is what makes a new
-		// solution cover new values.
-		open := cover && e.hasUncovered(v)
-		if bestOpen && !open {
-			continue
-		}
 		w := uint64(e.wdeg[v])
-		if best < 0 || (open && !bestOpen) || uint64(s)*bw < bs*w {
-			best, bs, bw, bestOpen = v, uint64(s), w, open
+		if best < 0 || uint64(s)*bw < uint64(bs)*w {
+			best, bs, bw = v, s, w
 		}
 	}
 	if lim != orig {
@@ -585,18 +591,7 @@ func (e *engine) selectVar() int32 {
 
 func (e *engine) selectValue(v int32) int32 {
 	c := e.c
-	off, nw := c.domOff[v], c.domNW[v]
-	switch e.order {
-	case orderCover:
-		if !coverGreedy {
-			break
-		}
-		for w := int32(0); w < nw; w++ {
-			if x := e.mem[off+w] &^ e.cover[off+w]; x != 0 {
-				return w*64 + int32(bits.TrailingZeros64(x))
-			}
-		}
-	case orderPref:
+	if e.order == orderPref {
 		for _, a := range e.prefOrder[v] {
 			if e.has(v, a) {
 				return a
@@ -623,7 +618,7 @@ func (e *engine) search() searchResult {
 func (e *engine) dfs() searchResult {
 	for {
 		var v, a int32 = -1, -1
-		if e.order == orderCover {
+		if e.guided {
 			ok, bad := e.tryComplete()
 			if ok {
 				return resSat
@@ -692,102 +687,4 @@ func (e *engine) applyChoices(cs []Choice) bool {
 		}
 	}
 	return true
-}
-
-// markSolution adds the values of sol to the covered set.
-func (e *engine) markSolution(sol []int32) {
-	c := e.c
-	for v, a := range sol {
-		e.cover[c.domOff[v]+a>>6] |= 1 << (a & 63)
-	}
-}
-
-func (e *engine) hasUncovered(v int32) bool {
-	off, nw := e.c.domOff[v], e.c.domNW[v]
-	for w := int32(0); w < nw; w++ {
-		if e.mem[off+w]&^e.cover[off+w] != 0 {
-			return true
-		}
-	}
-	return false
-}
-
-var statTry, statTryOK int64
-var coverGreedy = false
-
-// tryComplete guesses a value for every unfixed variable (an uncovered one
-// when possible, else the saved phase) and checks the constraints that
-// involve unfixed variables. On success the solution is in e.sol.
-func (e *engine) tryComplete() (bool, int32) {
-	statTry++
-	c := e.c
-	cand := e.sol
-	lim := int(e.mem[c.ufLimOff])
-	perm := e.perm[c.ufPermOff:]
-	for v := range cand {
-		cand[v] = -1
-	}
-	for _, v := range perm[:lim] {
-		if e.size(v) > 1 {
-			if a := e.phase[v]; a >= 0 && a < c.domSize[v] && e.has(v, a) {
-				cand[v] = a
-			} else {
-				cand[v] = e.selectValue(v)
-			}
-		}
-	}
-	for v := range cand {
-		if cand[v] < 0 {
-			cand[v] = e.firstValue(int32(v))
-		}
-	}
-	e.epoch++
-	for _, v := range perm[:lim] {
-		if e.size(v) <= 1 {
-			continue
-		}
-		for _, p := range e.varScopes[v] {
-			if e.propMark[p] == e.epoch || e.isOff(p) {
-				continue
-			}
-			e.propMark[p] = e.epoch
-			if !c.holds(&e.props[p], cand) {
-				return false, p
-			}
-		}
-	}
-	statTryOK++
-	copy(e.phase, cand)
-	return true, -1
-}
-
-// repairMove picks a decision that repairs propagator p, violated by the
-// guess in e.sol: an unfixed variable of p and a value of its domain that
-// satisfies p with the rest of the guess, preferring small domains. It
-// returns -1, -1 when no single change repairs p.
-func (e *engine) repairMove(p int32) (int32, int32) {
-	c := e.c
-	cand := e.sol
-	bv, ba, bs := int32(-1), int32(-1), 0
-	for _, x := range e.props[p].scope {
-		s := e.size(x)
-		if s <= 1 || (bv >= 0 && s >= bs) {
-			continue
-		}
-		off, nw := c.domOff[x], c.domNW[x]
-		for w := int32(0); w < nw; w++ {
-			for d := e.mem[off+w]; d != 0; d &= d - 1 {
-				a := w*64 + int32(bits.TrailingZeros64(d))
-				if a != cand[x] && c.holdsWith(&e.props[p], cand, x, a) {
-					bv, ba, bs = x, a, s
-					w = nw
-					break
-				}
-			}
-		}
-	}
-	if bv >= 0 {
-		e.phase[bv] = ba
-	}
-	return bv, ba
 }

@@ -1,6 +1,3 @@
-// Package csp is the finite-domain constraint engine behind the configurator:
-// a model of variables with finite domains and constraints over them (tables,
-// clauses, cardinalities), compiled once and shared read-only by sessions.
 package csp
 
 // Model is a finite-domain constraint model. Every variable's domain is the

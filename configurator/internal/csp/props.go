@@ -233,13 +233,11 @@ func (e *engine) cardinality(p int32, pp *prop) bool {
 // tableUpdate brings the current table in line with the scope's domains.
 // It returns the number of changed positions and the last one, and false on
 // an empty table.
-var statTableRuns, statTableWords, statTableVals, statFilterVals, statScan int64
-
 func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
+	e.rowsLost = false
 	c := e.c
 	mem := e.mem
 	lim := int32(mem[t.limOff])
-	statTableRuns++
 	origLim := lim
 	idx := e.perm[t.idxOff : t.idxOff+t.nw]
 	tnw := t.nw
@@ -277,8 +275,6 @@ func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 			}
 		}
 		e.vals = vals
-		statTableWords += int64(lim)
-		statTableVals += int64(lim) * int64(len(vals))
 		sup := t.sup
 		for k := lim - 1; k >= 0; k-- {
 			wi := idx[k]
@@ -294,6 +290,7 @@ func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 				nv = old & m
 			}
 			if nv != old {
+				e.rowsLost = true
 				e.write(t.wOff+wi, nv)
 				if nv == 0 {
 					lim--
@@ -319,7 +316,7 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 	if !ok {
 		return false
 	}
-	if nChanged == 0 && !force {
+	if !force && (nChanged == 0 || !e.rowsLost) {
 		return true
 	}
 	c := e.c
@@ -344,17 +341,16 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 			for b := dw; b != 0; b &= b - 1 {
 				a := w*64 + int32(bits.TrailingZeros64(b))
 				si := t.supOff[i] + a
-				s := sup[si*tnw : si*tnw+tnw]
 				ri := t.resOff + si
-				statFilterVals++
-				if r := e.res[ri]; words[r]&s[r] != 0 {
+				if words[e.res[ri]]&e.resMask[ri] != 0 {
 					continue
 				}
+				s := sup[si*tnw : si*tnw+tnw]
 				found := false
-				statScan++
 				for _, wi := range idx {
-					if words[wi]&s[wi] != 0 {
+					if m := words[wi] & s[wi]; m != 0 {
 						e.res[ri] = wi
+						e.resMask[ri] = s[wi]
 						found = true
 						break
 					}

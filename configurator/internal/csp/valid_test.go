@@ -1,0 +1,224 @@
+package csp
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// iterations scales a loop count down under -short.
+func iterations(full, short int) int {
+	if testing.Short() {
+		return short
+	}
+	return full
+}
+
+// randomChoiceStep changes the choices of s at random: mostly a new choice
+// (any value, so inconsistent states occur too), sometimes a removal.
+func randomChoiceStep(r *rand.Rand, m *Model, s *Session) {
+	v := r.IntN(len(m.Vars))
+	if r.IntN(5) == 0 {
+		s.Unassign(v)
+		return
+	}
+	if err := s.Assign(v, r.IntN(len(m.Vars[v].Values))); err != nil {
+		panic(err)
+	}
+}
+
+// largerRandSpec gives models with more variables, where searches go
+// deeper.
+var largerRandSpec = randSpec{maxVars: 10, maxDomain: 4, maxCons: 12, maxSpace: 40000}
+
+func TestValidDomainsMatchOracle(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	models := iterations(600, 250)
+	sequences := 0
+	for mi := 0; mi < models; mi++ {
+		spec := defaultRandSpec
+		if mi%4 == 3 {
+			spec = largerRandSpec
+		}
+		m := randomModel(r, spec)
+		o := newOracle(m)
+		c, err := Compile(m)
+		require.NoError(t, err)
+		for seq := 0; seq < 4; seq++ {
+			sequences++
+			s := NewSession(c)
+			for step := 0; step < 6; step++ {
+				want, ok := o.valid(s.Choices())
+				got, err := s.ValidDomains()
+				if !ok {
+					require.ErrorIs(t, err, ErrInconsistent, "model %d choices %v", mi, s.Choices())
+					require.False(t, s.Consistent())
+				} else {
+					require.NoError(t, err, "model %d choices %v", mi, s.Choices())
+					require.Equal(t, want, got, "model %d choices %v", mi, s.Choices())
+				}
+				randomChoiceStep(r, m, s)
+			}
+		}
+	}
+	require.GreaterOrEqual(t, sequences, 1000)
+}
+
+// TestValidDomainsExactUnderTinyFailLimits forces the pass machinery (values
+// left for later passes when a search hits its fail limit) on every model.
+func TestValidDomainsExactUnderTinyFailLimits(t *testing.T) {
+	saved := passLimits
+	passLimits = [...]int64{0, 1, 2, -1}
+	defer func() { passLimits = saved }()
+	r := rand.New(rand.NewPCG(31, 32))
+	models := iterations(300, 120)
+	for mi := 0; mi < models; mi++ {
+		m := randomModel(r, largerRandSpec)
+		o := newOracle(m)
+		c, err := Compile(m)
+		require.NoError(t, err)
+		s := NewSession(c)
+		for step := 0; step < 5; step++ {
+			want, ok := o.valid(s.Choices())
+			got, err := s.ValidDomains()
+			if ok {
+				require.NoError(t, err)
+				require.Equal(t, want, got, "model %d choices %v", mi, s.Choices())
+			} else {
+				require.ErrorIs(t, err, ErrInconsistent)
+			}
+			randomChoiceStep(r, m, s)
+		}
+	}
+}
+
+// TestPropagationIsGeneralisedArcConsistent checks the propagators of
+// tables and clauses on their own: with a single constraint, the domains
+// after propagation are exactly the values of its solutions.
+func TestPropagationIsGeneralisedArcConsistent(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	for i := 0; i < iterations(800, 300); i++ {
+		m := randomModel(r, defaultRandSpec)
+		var k Constraint
+		for _, cand := range m.Constraints {
+			if cand.Kind != KindCardinality {
+				k = cand
+				break
+			}
+		}
+		if k.Kind == 0 {
+			continue
+		}
+		m.Constraints = []Constraint{k}
+		want, ok := newOracle(m).valid(nil)
+		c, err := Compile(m)
+		require.NoError(t, err)
+		e := newEngine(c, nil, nil, false)
+		require.Equal(t, ok, e.ok)
+		if !ok {
+			continue
+		}
+		for v := range m.Vars {
+			var got []int
+			for a := 0; a < len(m.Vars[v].Values); a++ {
+				if e.has(int32(v), int32(a)) {
+					got = append(got, a)
+				}
+			}
+			require.Equal(t, want[v], got, "constraint %+v variable %d", k, v)
+		}
+	}
+}
+
+// TestSessionsShareCompiledModelConcurrently runs sessions on one compiled
+// model from several goroutines (run with -race).
+func TestSessionsShareCompiledModelConcurrently(t *testing.T) {
+	m := randomModel(rand.New(rand.NewPCG(51, 52)), largerRandSpec)
+	o := newOracle(m)
+	c, err := Compile(m)
+	require.NoError(t, err)
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(seed uint64) {
+			r := rand.New(rand.NewPCG(seed, seed))
+			s := NewSession(c)
+			for step := 0; step < 30; step++ {
+				randomChoiceStep(r, m, s)
+				want, ok := o.valid(s.Choices())
+				got, err := s.ValidDomains()
+				if ok && (err != nil || !equalDomains(want, got)) {
+					errs <- fmt.Errorf("choices %v: got %v, %v; want %v", s.Choices(), got, err, want)
+					return
+				}
+				if !ok && !errors.Is(err, ErrInconsistent) {
+					errs <- fmt.Errorf("choices %v: inconsistency not reported: %v", s.Choices(), err)
+					return
+				}
+			}
+			errs <- nil
+		}(uint64(g))
+	}
+	for g := 0; g < 4; g++ {
+		require.NoError(t, <-errs)
+	}
+}
+
+func equalDomains(a, b [][]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !slices.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestMultiWordDomains runs the oracle checks on models with a variable of
+// more than 64 values, whose domain spans several bitset words.
+func TestMultiWordDomains(t *testing.T) {
+	r := rand.New(rand.NewPCG(61, 62))
+	for mi := 0; mi < iterations(150, 60); mi++ {
+		spec := randSpec{maxVars: 4, maxDomain: 4, maxCons: 7, maxSpace: 20000, wide: 65 + r.IntN(70)}
+		m := randomModel(r, spec)
+		o := newOracle(m)
+		c, err := Compile(m)
+		require.NoError(t, err)
+		s := NewSession(c)
+		for step := 0; step < 5; step++ {
+			cs := s.Choices()
+			want, ok := o.valid(cs)
+			got, err := s.ValidDomains()
+			if !ok {
+				require.ErrorIs(t, err, ErrInconsistent)
+			} else {
+				require.NoError(t, err)
+				require.Equal(t, want, got, "model %d choices %v", mi, cs)
+				sol, err := s.Complete(Preference{})
+				require.NoError(t, err)
+				require.True(t, satisfiesExcept(m, sol, -1))
+				// Explain a few withheld values of the wide variable.
+				for a, n := 0, 0; a < len(m.Vars[0].Values) && n < 3; a++ {
+					if slices.Contains(want[0], a) {
+						continue
+					}
+					n++
+					x, err := s.Explain(0, a)
+					require.NoError(t, err)
+					target := Choice{Var: 0, Val: a}
+					require.False(t, o.consistent(append(slices.Clone(x.Choices), target)))
+					require.False(t, consistentUnder(m, x.Constraints, append(slices.Clone(x.Choices), target)))
+				}
+			}
+			n, err := s.Count(0)
+			require.NoError(t, err)
+			require.Equal(t, int64(o.count(cs)), n.Int64())
+			randomChoiceStep(r, m, s)
+		}
+	}
+}
