@@ -69,10 +69,27 @@ func TestUsage(t *testing.T) {
 }
 
 func TestDemoRuns(t *testing.T) {
-	code, out, errOut := runCmd("demo")
+	dir := t.TempDir()
+	code, out, errOut := runCmd("demo", "--dir", dir)
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "MP-HOUSING-A")
-	assert.Contains(t, out, "R2机架式服务器")
+	for _, want := range []string{
+		"quotes, approvals and events in SQLite at " + filepath.Join(dir, "cpq.db"),
+		"priced by cost build-up",
+		"manager_discount by mia",
+		"presenting now is refused: true",
+		"dispatcher delivered 8 events, 0 retried, 0 dead letters",
+		"verifies: true",
+		filepath.Join(dir, "Q-2030-0042-zh-CN.html"),
+	} {
+		assert.Contains(t, out, want)
+	}
+	_, err := os.Stat(filepath.Join(dir, "cpq.db"))
+	assert.NoError(t, err, "the quotes are in the embedded SQLite store")
+	html, err := os.ReadFile(filepath.Join(dir, "Q-2030-0042-zh-CN.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "报价单")
+	code, _, _ = runCmd("demo", "extra")
+	assert.Equal(t, 2, code)
 }
 
 func TestCheckRunsStaticAnalysis(t *testing.T) {

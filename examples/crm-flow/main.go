@@ -7,431 +7,49 @@
 //
 // Usage:
 //
-//	crm-flow [-font file.ttf] [-pdf out.pdf]
+//	crm-flow [-font file.ttf] [-cjk-font file.ttc] [-out DIR]
 //
-// The PDF needs a TrueType font covering the document's characters; without
-// -font the step is skipped.
+// The PDFs need TrueType fonts covering the documents' characters (for the
+// Chinese one, a CJK font such as WenQuanYi Micro Hei); without them they
+// are skipped.
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
-	"time"
 
-	"github.com/shopspring/decimal"
-
-	"github.com/cpqkit/cpq/approval"
-	"github.com/cpqkit/cpq/catalog"
-	"github.com/cpqkit/cpq/configurator"
-	"github.com/cpqkit/cpq/configurator/guide"
-	"github.com/cpqkit/cpq/crm"
-	"github.com/cpqkit/cpq/crm/crmfake"
-	"github.com/cpqkit/cpq/examples/catalogs"
-	"github.com/cpqkit/cpq/pricing"
-	"github.com/cpqkit/cpq/quote"
+	"github.com/cpqkit/cpq/internal/demo"
 	"github.com/cpqkit/cpq/render"
 	"github.com/cpqkit/cpq/store/memory"
 )
 
-// The approval engine is the gate of the order hand-off.
-var _ crm.Gate = (*approval.Engine)(nil)
-
 func main() {
-	font := flag.String("font", "", "a TrueType font for the PDF (the PDF step is skipped without it)")
-	out := flag.String("pdf", "", "write the PDF to this file")
+	latin := flag.String("font", "", "a TrueType font for the English PDF (skipped without it)")
+	cjk := flag.String("cjk-font", "", "a TrueType font or collection with Chinese characters for the Chinese PDF (skipped without it)")
+	out := flag.String("out", "", "write the documents to this directory")
 	flag.Parse()
-	opts := options{}
-	if *font != "" {
-		b, err := os.ReadFile(*font)
+	faces := make([]*render.FontFace, 2)
+	for i, path := range []string{*latin, *cjk} {
+		if path == "" {
+			continue
+		}
+		b, err := os.ReadFile(path)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "crm-flow:", err)
 			os.Exit(1)
 		}
-		opts.font = b
+		faces[i] = &render.FontFace{Data: b}
 	}
-	pdf, err := run(context.Background(), os.Stdout, opts)
-	if err != nil {
+	if _, err := run(context.Background(), os.Stdout, faces[0], faces[1], *out); err != nil {
 		fmt.Fprintln(os.Stderr, "crm-flow:", err)
 		os.Exit(1)
 	}
-	if *out != "" && pdf != nil {
-		if err := os.WriteFile(*out, pdf, 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, "crm-flow:", err)
-			os.Exit(1)
-		}
-	}
 }
 
-// options are the run's inputs from outside.
-type options struct {
-	// font is a TrueType font for the PDF; nil skips it.
-	font []byte
-}
-
-const tenant = "acme"
-
-// The day of the run: fixed, so that the run prints the same every time.
-var today = time.Date(2030, time.March, 4, 9, 0, 0, 0, time.UTC)
-
-// directory is the company's org chart, as the approval engine asks it.
-type directory struct{}
-
-func (directory) Members(_ context.Context, _, kind, name string) ([]string, error) {
-	switch kind + ":" + name {
-	case "group:finance":
-		return []string{"fred"}, nil
-	case "group:legal":
-		return []string{"lena"}, nil
-	}
-	return nil, nil
-}
-
-func (directory) Related(_ context.Context, _, relation string, q *quote.Quote) ([]string, error) {
-	switch relation {
-	case "manager_of_owner":
-		return map[string][]string{"alice": {"mia"}}[q.Header.Owner], nil
-	case "regional_vp":
-		return []string{"victor"}, nil
-	}
-	return nil, nil
-}
-
-// eventedStore records the events of the status changes the approval
-// engine makes, in the engine's own transactions: every quote update it
-// writes goes through the recorder.
-type eventedStore struct {
-	approval.Store
-	rec *crm.Recorder
-}
-
-func (s eventedStore) InApprovalTx(ctx context.Context, fn func(tx approval.Tx) error) error {
-	return s.Store.InApprovalTx(ctx, func(tx approval.Tx) error { return fn(eventedTx{tx, s.rec}) })
-}
-
-type eventedTx struct {
-	approval.Tx
-	rec *crm.Recorder
-}
-
-func (t eventedTx) Update(ctx context.Context, q *quote.Quote) error {
-	before, err := t.Tx.Get(ctx, q.Tenant, q.ID)
-	if err != nil {
-		return err
-	}
-	if err := t.Tx.Update(ctx, q); err != nil {
-		return err
-	}
-	return t.rec.RecordTransitions(ctx, t.Tx, before, q)
-}
-
-// sequence numbers events and quotes, so that the run is reproducible; a
-// host keeps the default random IDs.
-type sequence struct {
-	prefix string
-	n      int
-}
-
-func (s *sequence) NewID() string { s.n++; return fmt.Sprintf("%s-%d", s.prefix, s.n) }
-
-// run runs the flow, printing each step to w, and returns the PDF if one
-// was rendered.
-func run(ctx context.Context, w io.Writer, opts options) ([]byte, error) {
-	step := 0
-	say := func(format string, args ...any) {
-		step++
-		fmt.Fprintf(w, "%2d. "+format+"\n", append([]any{step}, args...)...)
-	}
-	detail := func(format string, args ...any) { fmt.Fprintf(w, "    "+format+"\n", args...) }
-
-	// The host's pieces: a catalog, a store, the CRM and ERP, the
-	// approval engine, the recorder and the dispatcher.
-	cat, err := catalog.LoadFS(catalogs.FS, "server.yaml")
-	if err != nil {
-		return nil, err
-	}
-	engine, err := pricing.New(cat, pricing.Options{})
-	if err != nil {
-		return nil, err
-	}
-	gd, err := guide.New(cat)
-	if err != nil {
-		return nil, err
-	}
-	store := memory.New()
-	fakeCRM, fakeERP := crmfake.NewCRM(), crmfake.NewERP()
-	clock := crm.ClockFunc(func() time.Time { return today })
-	ids := &sequence{prefix: "ev"}
-	approvals, err := approval.New(approval.Config{
-		Catalog: cat, Store: eventedStore{store, crm.NewRecorder(crm.RecorderConfig{IDs: ids})}, Directory: directory{}, Clock: clock,
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Acceptance and the order hand-off pass the approval gate.
-	rec := crm.NewRecorder(crm.RecorderConfig{IDs: ids, Gate: approvals})
-	dispatcher, err := crm.NewDispatcher(crm.DispatcherConfig{
-		Outbox: store, Handler: crm.Sinks{CRM: fakeCRM, ERP: fakeERP}, Clock: clock,
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// 1. The opportunity, as the CRM holds it.
-	fakeCRM.Put(tenant, crm.Opportunity{
-		ID: "opp-7", Name: "Plant 2 database server", Stage: "proposal", Owner: "alice",
-		Account: crm.Account{
-			ID: "acc-1", Name: "Nordwerk AG", Segment: "enterprise", Region: "EMEA", Country: "DE",
-			Currency: "USD", PaymentTerms: "net 30", PaymentDays: 30, Language: "en",
-			BillTo: quote.Address{Lines: []string{"Werkstrasse 5"}, City: "Kassel", PostalCode: "34117", Country: "DE"},
-		},
-		Contacts:  []crm.Contact{{Name: "Jana Roth", Email: "jana@nordwerk.example", Role: "buyer"}},
-		CloseDate: today.AddDate(0, 0, 20),
-		Needs:     "Replace the plant's database server; about 600 users.",
-		Fields:    map[string]string{"workload__c": "Database", "users__c": "600", "redundant_power__c": "yes"},
-	})
-	opp, _ := fakeCRM.Opportunity(ctx, tenant, "opp-7")
-	say("CRM opportunity %s %q for %s, owner %s, stage %s", opp.ID, opp.Name, opp.Account.Name, opp.Owner, opp.Stage)
-
-	// 2. Prefill: nothing the CRM knows is typed again.
-	prefill, err := crm.NewPrefill(crm.PrefillConfig{
-		Source: fakeCRM, Catalog: cat, Questionnaire: "server_sizing", IDs: &sequence{prefix: "q"}, Clock: clock,
-		Needs: []crm.NeedMapping{
-			{Field: "workload__c", Question: "workload", Required: true,
-				Values: map[string]string{"Database": "database", "Virtualisation": "virtualisation", "AI": "ai_inference", "Files": "file_server"}},
-			{Field: "users__c", Question: "users"},
-			{Field: "budget__c", Question: "budget", Values: map[string]string{"Entry": "entry", "Standard": "standard", "Premium": "premium"}},
-			{Field: "redundant_power__c", Question: "redundancy"},
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	pf, err := prefill.Quote(ctx, tenant, "opp-7")
-	if err != nil {
-		return nil, err
-	}
-	q := pf.Quote
-	q.Number = "Q-2030-0042"
-	h := q.Header
-	say("quote %s prefilled: %s, contact %s, %s, price book %s, %s, valid until %s",
-		q.Number, h.Account.Name, h.Contacts[0].Name, h.Currency, h.PriceBook, h.PaymentTerms, h.ValidUntil.Format(time.DateOnly))
-	for _, a := range pf.Answers {
-		detail("CRM field %s answers %s: %s", a.Field, a.Question, strings.Join(a.Values, ", "))
-	}
-	for _, u := range pf.Unmapped {
-		detail("%s", u)
-	}
-	if err := store.InTx(ctx, func(tx quote.Tx) error {
-		if err := rec.Create(ctx, tx, q, "alice", today); err != nil {
-			return err
-		}
-		if pf.Primary {
-			return rec.MakePrimary(ctx, tx, q, "alice", today)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	detail("stored as a draft, primary quote of %s", opp.ID)
-
-	// 3. Guided selling: the salesperson answers what the CRM did not know.
-	gs, err := pf.Guide(gd, "server_sizing")
-	if err != nil {
-		return nil, err
-	}
-	for {
-		p, err := gs.Next()
-		if err != nil {
-			return nil, err
-		}
-		if p == nil {
-			break
-		}
-		answer := map[string]string{"budget": "premium"}[p.Question.ID]
-		if err := gs.Answer(p.Question.ID, answer); err != nil {
-			return nil, err
-		}
-		detail("the salesperson answers %q: %s", p.Question.Text.In("en"), answer)
-	}
-	ranking, err := gs.Recommendations()
-	if err != nil {
-		return nil, err
-	}
-	if len(ranking.Packages) == 0 {
-		return nil, errors.New("no package fits the answers")
-	}
-	best := ranking.Packages[0]
-	if err := gs.ApplyPackage(best.ID); err != nil {
-		return nil, err
-	}
-	config, err := gs.Complete(configurator.Strategy{})
-	if err != nil {
-		return nil, err
-	}
-	say("configured by guided selling: package %s (%d points), %s", best.ID, best.Score, describe(config))
-
-	// 4. Priced from the account's price book, with the catalog's schedules
-	// and rules.
-	q.Lines = []quote.Line{{ID: "1", Product: config.Product, Name: "R2 rack server", Quantity: decimal.NewFromInt(2), Unit: "ea"}}
-	for _, c := range config.Values {
-		if strings.HasPrefix(c.Var, "qty.") && c.Value == "0" {
-			continue // the quantity of an option not taken
-		}
-		q.Lines[0].Configuration = append(q.Lines[0].Configuration, quote.ConfigValue{Var: c.Var, Value: c.Value})
-	}
-	if err := q.Price(ctx, engine, today); err != nil {
-		return nil, err
-	}
-	say("priced: 2 servers, list %s, net %s %s", q.Totals.List.StringFixed(2), q.Totals.Net.StringFixed(2), q.Header.Currency)
-
-	// 5. A discount beyond the salesperson's limit.
-	pct := decimal.NewFromInt(15)
-	q.Lines[0].Adjustment = quote.Adjustment{DiscountPercent: &pct, Reason: "competitive offer"}
-	if err := q.Price(ctx, engine, today); err != nil {
-		return nil, err
-	}
-	if err := store.InTx(ctx, func(tx quote.Tx) error { return rec.Update(ctx, tx, q, "alice", today) }); err != nil {
-		return nil, err
-	}
-	preview, err := approvals.Preview(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	say("15 %% off the server line: net %s; approval needed:", q.Totals.Net.StringFixed(2))
-	for _, s := range preview.Steps {
-		detail("%s by %s, because %s", s.Rule, strings.Join(s.Assignees, ", "), s.Trigger)
-	}
-
-	// 6. Submitted, held at the gate, approved by the manager.
-	alice := approval.Actor{Tenant: tenant, User: "alice"}
-	sub, err := approvals.Submit(ctx, alice, approval.Request{Tenant: tenant, Quote: q.ID})
-	if err != nil {
-		return nil, err
-	}
-	_, err = approvals.Present(ctx, alice, approval.Request{Tenant: tenant, Quote: q.ID})
-	say("submitted for approval; presenting now is refused: %v", err != nil)
-	for _, s := range sub.Steps {
-		a, err := approvals.Approve(ctx, approval.Actor{Tenant: tenant, User: s.Assignees[0]},
-			approval.DecisionRequest{Tenant: tenant, Quote: q.ID, Step: s.ID, Seal: sub.Seal, Comment: "strategic account"})
-		if err != nil {
-			return nil, err
-		}
-		detail("%s approves %s: approval %s", s.Assignees[0], s.ID, a.Status)
-	}
-	if q, err = store.Get(ctx, tenant, q.ID); err != nil {
-		return nil, err
-	}
-	say("approved: quote %s, seal %s", q.Status, render.SealShort(q.Seal))
-
-	// 7. The customer's document.
-	var pdf []byte
-	if opts.font == nil {
-		say("PDF skipped: no font given")
-	} else {
-		r, err := render.New(render.Config{
-			Letterhead: render.Letterhead{Company: "Edge Systems Inc.", Address: []string{"1 Foundry Way", "Pittsburgh PA"}},
-			Fonts:      render.Fonts{Regular: render.FontFace{Data: opts.font}},
-			Approvals: render.ApprovalFunc(func(ctx context.Context, q *quote.Quote) (render.Approval, error) {
-				return render.Approval{Approved: approvals.Gate(ctx, q) == nil, Seal: q.Seal}, nil
-			}),
-		})
-		if err != nil {
-			return nil, err
-		}
-		var buf bytes.Buffer
-		if err := r.PDF(ctx, &buf, q, render.Options{Final: true, Date: today}); err != nil {
-			return nil, err
-		}
-		pdf = buf.Bytes()
-		info, err := render.VerifyPDF(pdf, q)
-		if err != nil {
-			return nil, err
-		}
-		say("PDF rendered: %s revision %d, %s, seal %s", info.Quote, info.Revision, info.Status, render.SealShort(info.Seal))
-	}
-
-	// 8. Presented, accepted: the order is handed over in the same
-	// transaction as the acceptance, through the approval gate.
-	if q, err = approvals.Present(ctx, alice, approval.Request{Tenant: tenant, Quote: q.ID}); err != nil {
-		return nil, err
-	}
-	var order *crm.Order
-	if err := store.InTx(ctx, func(tx quote.Tx) error {
-		q, err = tx.Get(ctx, tenant, q.ID)
-		if err != nil {
-			return err
-		}
-		order, err = rec.Accept(ctx, tx, q, "jana@nordwerk.example", today)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	say("presented and accepted by %s: quote %s", order.AcceptedBy, q.Status)
-
-	// 9. The dispatcher delivers the outbox to the CRM and the ERP.
-	for {
-		n, err := dispatcher.RunOnce(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if n == 0 {
-			break
-		}
-	}
-	st := dispatcher.Stats()
-	say("dispatcher delivered %d events, %d retried, %d dead letters", st.Delivered, st.Retried, st.DeadLettered)
-	deal, _ := fakeCRM.Deal(tenant, "opp-7")
-	var kinds []string
-	for _, c := range fakeCRM.Calls() {
-		if c.Op != "opportunity" {
-			kinds = append(kinds, strings.TrimPrefix(c.Kind, "quote."))
-		}
-	}
-	detail("CRM heard: %s", strings.Join(kinds, ", "))
-	say("CRM opportunity %s: primary quote %s, %s, amount %s %s, %d lines",
-		deal.Opportunity.ID, deal.Opportunity.PrimaryQuote, deal.QuoteStatus, deal.Amount.StringFixed(2), deal.Currency, len(deal.Lines))
-	for _, o := range fakeERP.Orders() {
-		say("ERP order for %s revision %d: %s, seal %s, verifies: %v", o.QuoteNumber, o.Revision, o.Totals.Grand.StringFixed(2), render.SealShort(o.Seal), o.Verify() == nil)
-		for _, l := range o.Lines {
-			line := fmt.Sprintf("%s × %s at %s", l.Quantity, l.Product, l.UnitPrice.StringFixed(2))
-			if l.Parent != "" {
-				line += ", option of line " + l.Parent
-			}
-			if len(l.Configuration) > 0 {
-				line += ": " + describeValues(l.Configuration)
-			}
-			detail("%s", line)
-		}
-	}
-	return pdf, nil
-}
-
-// describe lists a configuration's values, leaving out options not taken.
-func describe(c configurator.Configuration) string {
-	var vs []quote.ConfigValue
-	for _, ch := range c.Values {
-		vs = append(vs, quote.ConfigValue{Var: ch.Var, Value: ch.Value})
-	}
-	return describeValues(vs)
-}
-
-// describeValues lists configuration values sorted by name, leaving out
-// options not taken.
-func describeValues(vs []quote.ConfigValue) string {
-	var parts []string
-	for _, v := range vs {
-		if v.Value == "false" || strings.HasPrefix(v.Var, "qty.") && v.Value == "0" {
-			continue
-		}
-		parts = append(parts, v.Var+"="+v.Value)
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, " ")
+// run runs the flow on the memory store.
+func run(ctx context.Context, w io.Writer, latin, cjk *render.FontFace, outDir string) (*demo.Result, error) {
+	return demo.Run(ctx, w, demo.Options{Store: memory.New(), Latin: latin, CJK: cjk, OutDir: outDir})
 }

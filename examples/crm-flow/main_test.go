@@ -18,14 +18,14 @@ import (
 const dejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 func TestRun(t *testing.T) {
-	opts := options{}
+	var font *render.FontFace
 	if b, err := os.ReadFile(dejaVu); err == nil {
-		opts.font = b
+		font = &render.FontFace{Data: b}
 	} else {
 		t.Logf("no font (%v): the PDF step is skipped", err)
 	}
 	var out bytes.Buffer
-	pdf, err := run(context.Background(), &out, opts)
+	res, err := run(context.Background(), &out, font, nil, "")
 	require.NoError(t, err, out.String())
 	t.Log("\n" + out.String())
 	text := out.String()
@@ -52,9 +52,9 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, text, "amount 33565.00 USD", "the CRM shows what the ERP ordered")
 	assert.Contains(t, text, "2 × SRV-R2 at 12452.50: chassis=2U cooling=liquid cpu=X9 memory_gb=768", "the order carries the configuration")
 
-	if opts.font != nil {
-		require.NotNil(t, pdf)
-		info, err := render.ReadPDFInfo(pdf)
+	if font != nil {
+		require.NotNil(t, res.PDF)
+		info, err := render.ReadPDFInfo(res.PDF)
 		require.NoError(t, err)
 		assert.Equal(t, "approved", info.Status)
 		assert.Equal(t, seal, render.SealShort(info.Seal), "the PDF shows the approved content")
