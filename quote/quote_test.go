@@ -3,8 +3,8 @@ package quote_test
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
