@@ -1,19 +1,32 @@
 package catalog
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/shopspring/decimal"
+
+	"github.com/cpqkit/cpq/internal/suggest"
 )
 
-// checkPricing checks what only pricing reads: the scope of price rules,
-// the price of items added by rules, schedules by term, price book floors,
-// the guardrails and the summaries.
+// checkPricing checks what only pricing reads: selling units, the scope
+// and unit of price rules, the price of items added by rules, schedules by
+// term, price book floors and units, the guardrails and the summaries.
 func (k *checker) checkPricing() {
+	for i, prod := range k.c.Products {
+		if prod != nil {
+			k.checkUnits(indexPath("products", i), prod)
+		}
+	}
 	for i, r := range k.c.PriceRules {
 		if r == nil {
 			continue
 		}
 		path := indexPath("price_rules", i)
 		k.checkScope(path, r.Products, r.Categories)
+		if r.Unit != "" {
+			k.checkRuleUnit(path, r)
+		}
 		for j, a := range r.Actions {
 			if a != nil && a.Type == ActionAddProduct && !a.Value.IsZero() {
 				k.exprs.rule(joinPath(indexPath(joinPath(path, "actions"), j), "value"), &a.Value, false)
@@ -35,9 +48,15 @@ func (k *checker) checkPricing() {
 				"price book %q in %s has parent %q in %s; a book falls back only to a book in its own currency", b.ID, b.Currency, parent.ID, parent.Currency)
 		}
 		for j, e := range b.Entries {
-			if e != nil && e.Floor != nil && e.Price != nil && e.Floor.GreaterThan(*e.Price) {
-				k.p.addAt(joinPath(indexPath(joinPath(indexPath("price_books", i), "entries"), j), "floor"), CodeRange,
-					"floor %s is above the price %s of %q", e.Floor, e.Price, e.Product)
+			if e == nil {
+				continue
+			}
+			ep := indexPath(joinPath(indexPath("price_books", i), "entries"), j)
+			if e.Floor != nil && e.Price != nil && e.Floor.GreaterThan(*e.Price) {
+				k.p.addAt(joinPath(ep, "floor"), CodeRange, "floor %s is above the price %s of %q", e.Floor, e.Price, e.Product)
+			}
+			if e.Unit != "" {
+				k.checkEntryUnit(ep, e)
 			}
 		}
 	}
@@ -111,4 +130,115 @@ func (k *checker) percent(path string, d *decimal.Decimal) {
 	if d != nil && (d.IsNegative() || d.GreaterThan(decimal.NewFromInt(100))) {
 		k.p.addAt(path, CodeRange, "%s%% is outside 0..100", d)
 	}
+}
+
+// checkUnits checks a product's selling units: each named once, none the
+// stock unit, each holding more than zero stock units, and a stock unit
+// to count them in.
+func (k *checker) checkUnits(path string, prod *Product) {
+	if len(prod.Units) == 0 {
+		return
+	}
+	if prod.Unit == "" {
+		k.p.addAt(joinPath(path, "units"), CodeRequired,
+			"product %q has selling units but no stock unit (unit) for their factors to count", prod.SKU)
+	}
+	seen := map[string]string{}
+	for j, u := range prod.Units {
+		if u == nil {
+			continue
+		}
+		up := indexPath(joinPath(path, "units"), j)
+		switch {
+		case u.Unit != "" && u.Unit == prod.Unit:
+			k.p.addAt(joinPath(up, "unit"), CodeDuplicateID, "unit %q is the stock unit of %q; a selling unit is another unit", u.Unit, prod.SKU)
+		default:
+			k.unique(seen, u.Unit, joinPath(up, "unit"), "selling unit")
+		}
+		if !u.Factor.IsPositive() {
+			k.p.addAt(joinPath(up, "factor"), CodeRange,
+				"factor of unit %q is %s; it must be above zero (the %s units one %s holds)", u.Unit, u.Factor, stockName(prod), u.Unit)
+		}
+	}
+}
+
+func stockName(prod *Product) string {
+	if prod.Unit == "" {
+		return "stock"
+	}
+	return prod.Unit
+}
+
+// checkEntryUnit checks the unit a price book entry is per: one the
+// product is sold in, and none for block prices, whose blocks count stock
+// units.
+func (k *checker) checkEntryUnit(path string, e *PriceEntry) {
+	prod := k.x.products[e.Product]
+	if prod == nil {
+		return
+	}
+	if _, ok := prod.UnitFactor(e.Unit); !ok {
+		k.p.addAt(joinPath(path, "unit"), CodeUnknownReference, "product %q is not sold in unit %q%s",
+			prod.SKU, e.Unit, unitsHint(e.Unit, prod.SellingUnits()))
+		return
+	}
+	if prod.Pricing != nil && prod.Pricing.Method == MethodBlock {
+		k.p.addAt(joinPath(path, "unit"), CodeInvalid, "product %q is block priced: its blocks count stock units, so its entry names no unit", prod.SKU)
+	}
+}
+
+// checkRuleUnit reports a rule's unit that no product it applies to is
+// sold in.
+func (k *checker) checkRuleUnit(path string, r *PriceRule) {
+	var sold []string
+	seen := map[string]bool{}
+	for _, prod := range k.c.Products {
+		if prod == nil || !ruleScopes(r, prod) {
+			continue
+		}
+		for _, u := range prod.SellingUnits() {
+			if u == r.Unit {
+				return
+			}
+			if !seen[u] {
+				seen[u] = true
+				sold = append(sold, u)
+			}
+		}
+	}
+	what := "no product"
+	if len(r.Products) > 0 || len(r.Categories) > 0 {
+		what = "no product the rule applies to"
+	}
+	k.p.addAt(joinPath(path, "unit"), CodeUnknownReference, "%s is sold in unit %q%s", what, r.Unit, unitsHint(r.Unit, sold))
+}
+
+// ruleScopes reports whether a rule's products and categories take a
+// product (naming none takes every product).
+func ruleScopes(r *PriceRule, prod *Product) bool {
+	if len(r.Products) == 0 && len(r.Categories) == 0 {
+		return true
+	}
+	for _, s := range r.Products {
+		if s == prod.SKU {
+			return true
+		}
+	}
+	for _, c := range r.Categories {
+		if c == prod.Category {
+			return true
+		}
+	}
+	return false
+}
+
+// unitsHint suggests the closest of the units, or lists them.
+func unitsHint(unit string, units []string) string {
+	if s := suggest.Closest(unit, units); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	if len(units) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (units: %s)", strings.Join(units, ", "))
 }

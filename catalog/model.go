@@ -92,6 +92,8 @@ type Product struct {
 	// Retired products stay in the catalog so that earlier configurations
 	// can be revalidated, but cannot be added to new quotes.
 	Retired bool `yaml:"retired"`
+	// Units are the selling units besides the stock unit Unit (see pricing.go).
+	Units []*SellingUnit `yaml:"units" validate:"dive"`
 
 	Attributes  []*Attribute    `yaml:"attributes" validate:"dive"`
 	Features    []*FeatureGroup `yaml:"features" validate:"dive"`
@@ -341,6 +343,7 @@ type PriceBook struct {
 // PriceEntry is a product's price in a price book.
 type PriceEntry struct {
 	Product string `yaml:"product" validate:"required"`
+	Unit    string `yaml:"unit"` // the unit Price, Cost, Floor and surcharges are per; empty: the stock unit
 	// Price is the list unit price (the price of the whole block for block
 	// pricing is in Blocks).
 	Price *decimal.Decimal `yaml:"price" validate:"omitempty,nonnegative"`
@@ -526,6 +529,7 @@ type PriceRule struct {
 	Products   []string  `yaml:"products"`
 	Categories []string  `yaml:"categories"`
 	Exclusive  bool      `yaml:"exclusive"`
+	Unit       string    `yaml:"unit"` // limits the rule to lines in this selling unit (see pricing.go)
 	Condition  Expr      `yaml:"condition"`
 	Actions    []*Action `yaml:"actions" validate:"required,min=1,dive"`
 	// Disabled rules are loaded and checked but never applied.

@@ -105,3 +105,45 @@ func (c *Catalog) Checked() bool { return c != nil && c.index != nil }
 
 // Category reports whether some product of the catalog is in the category.
 func (c *Catalog) Category(name string) bool { return c.index != nil && c.index.categories[name] }
+
+// SellingUnit is a unit of measure a product is sold in besides its stock
+// unit (Product.Unit), such as a box of ten: one Unit holds Factor stock
+// units. A quote line may be in any of a product's selling units; pricing
+// turns amounts per stock unit into amounts per the line's unit by the
+// factor (see the pricing package).
+type SellingUnit struct {
+	Unit   string          `yaml:"unit" validate:"required"`
+	Factor decimal.Decimal `yaml:"factor"`
+
+	Pos Pos `yaml:"-"`
+}
+
+// UnitFactor returns how many stock units one unit of the product holds:
+// 1 for the stock unit (or an empty unit), the factor of a selling unit,
+// and false for a unit the product is not sold in.
+func (p *Product) UnitFactor(unit string) (decimal.Decimal, bool) {
+	if unit == "" || unit == p.Unit {
+		return decimal.NewFromInt(1), true
+	}
+	for _, u := range p.Units {
+		if u != nil && u.Unit == unit {
+			return u.Factor, true
+		}
+	}
+	return decimal.Decimal{}, false
+}
+
+// SellingUnits lists the units the product is sold in: its stock unit,
+// when named, then its other selling units.
+func (p *Product) SellingUnits() []string {
+	var out []string
+	if p.Unit != "" {
+		out = append(out, p.Unit)
+	}
+	for _, u := range p.Units {
+		if u != nil && u.Unit != "" {
+			out = append(out, u.Unit)
+		}
+	}
+	return out
+}

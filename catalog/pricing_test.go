@@ -103,3 +103,99 @@ price_rules:
 	require.NotNil(t, r.Actions[0].Value.Program(), "the price of an added item is compiled")
 	assert.False(t, (&catalog.Catalog{}).Checked())
 }
+
+// TestUnitMistakes loads a catalog with a mistake in each use of selling
+// units and checks that each is reported at the line and column worked
+// out by hand.
+func TestUnitMistakes(t *testing.T) {
+	src := `id: u
+version: "1"
+effective_from: 2026-01-01
+currency: EUR
+products:
+  - sku: SCREW
+    name: Screw
+    unit: pc
+    units:
+      - {unit: box, factor: 100}
+      - {unit: box, factor: 50}
+      - {unit: pc, factor: 1}
+      - {unit: bag, factor: 0}
+      - {unit: tin, factor: -2}
+  - sku: NUT
+    name: Nut
+    units: [{unit: bag, factor: 10}]
+  - sku: BOLT
+    name: Bolt
+    unit: pc
+    units: [{unit: crate, factor: 10}]
+    pricing: {method: block}
+price_books:
+  - id: eur
+    currency: EUR
+    standard: true
+    entries:
+      - {product: SCREW, unit: bx, price: 10}
+      - {product: BOLT, unit: crate, blocks: [{from: 1, to: 10, price: 5}]}
+      - {product: NUT, unit: bag, price: 3}
+price_rules:
+  - {id: r1, unit: carton, actions: [{type: discount_percent, value: "5"}]}
+  - {id: r2, products: [BOLT], unit: box, actions: [{type: discount_percent, value: "5"}]}
+  - {id: r3, products: [SCREW], unit: box, actions: [{type: discount_percent, value: "5"}]}
+`
+	_, err := catalog.Parse([]byte(src), "u.yaml")
+	var list catalog.Errors
+	require.ErrorAs(t, err, &list)
+	type want struct {
+		line, col int
+		code      string
+		path      string
+	}
+	wants := []want{
+		{11, 16, "catalog.duplicate-id", "products[0].units[1].unit"},           // box twice
+		{12, 16, "catalog.duplicate-id", "products[0].units[2].unit"},           // the stock unit
+		{13, 29, "catalog.range", "products[0].units[3].factor"},                // 0
+		{14, 29, "catalog.range", "products[0].units[4].factor"},                // -2
+		{17, 12, "catalog.required", "products[1].units"},                       // no stock unit
+		{28, 32, "catalog.unknown-reference", "price_books[0].entries[0].unit"}, // bx
+		{29, 31, "catalog.invalid", "price_books[0].entries[1].unit"},           // blocks count stock units
+		{32, 20, "catalog.unknown-reference", "price_rules[0].unit"},            // carton: no product
+		{33, 38, "catalog.unknown-reference", "price_rules[1].unit"},            // box: not BOLT's
+	}
+	var b strings.Builder
+	for _, e := range list {
+		fmt.Fprintln(&b, e.Error())
+	}
+	require.Len(t, list, len(wants), "problems:\n%s", b.String())
+	for i, w := range wants {
+		got := list[i]
+		assert.Equal(t, w.line, got.Pos.Line, "problem %d: %s", i, got)
+		assert.Equal(t, w.col, got.Pos.Column, "problem %d: %s", i, got)
+		assert.Equal(t, w.code, got.Code, "problem %d: %s", i, got)
+		assert.Equal(t, w.path, got.Path, "problem %d: %s", i, got)
+	}
+	assert.Contains(t, list[5].Message, `product "SCREW" is not sold in unit "bx"; did you mean "box"?`)
+	assert.Contains(t, list[7].Message, `no product is sold in unit "carton"`)
+	assert.Contains(t, list[8].Message, `no product the rule applies to is sold in unit "box"`)
+}
+
+func TestUnitFactor(t *testing.T) {
+	c, err := catalog.Parse([]byte(`
+id: u
+version: "1"
+effective_from: 2026-01-01
+currency: EUR
+products:
+  - {sku: SCREW, name: Screw, unit: pc, units: [{unit: box, factor: 100}, {unit: half, factor: 0.5}]}
+`), "u.yaml")
+	require.NoError(t, err)
+	p := c.Products[0]
+	for unit, want := range map[string]string{"": "1", "pc": "1", "box": "100", "half": "0.5"} {
+		f, ok := p.UnitFactor(unit)
+		assert.True(t, ok, unit)
+		assert.Equal(t, want, f.String(), unit)
+	}
+	_, ok := p.UnitFactor("crate")
+	assert.False(t, ok)
+	assert.Equal(t, []string{"pc", "box", "half"}, p.SellingUnits())
+}

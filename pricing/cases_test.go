@@ -169,7 +169,6 @@ type caseRunner func(t *testing.T, c *priceCase, ch *priceCheck) outcome
 // notCovered lists the cases (or single expectations, as case/key) the
 // engine does not reproduce, with the reason.
 var notCovered = map[string]string{
-	"erpnext-rule-rate-and-uom":                               "units of measure are not modelled: a line's quantity is in the product's one unit, so a rate per stock unit cannot scale by a conversion factor",
 	"sfcpq-prorate-precision-month/effective_term_months_raw": "by_month counts a partial month as whole; the raw fractional month count of the source is not reported",
 }
 
@@ -384,7 +383,28 @@ var caseRunners = map[string]caseRunner{
 	"erpnext-multiple-rules-min-qty":                erpRule("ITEM", nil, nil),
 	"erpnext-multiple-pct-and-amount":               erpRule("ITEM", nil, nil),
 	"erpnext-has-priority-highest-wins":             erpRule("ITEM", nil, nil),
-	"erpnext-min-max-qty-in-stock-uom":              erpRule("TEST-ITEM-BOX", nil, nil),
+	"erpnext-min-max-qty-in-stock-uom": erpRule("TEST-ITEM", nil, func(ch *priceCheck, r *pricing.Request) {
+		r.Lines[0].Unit = ch.Input.str("uom")
+	}),
+	"erpnext-rule-rate-and-uom": func(t *testing.T, c *priceCase, ch *priceCheck) outcome {
+		// Each check has its own rule: R_STOCK without a unit, R_BOX for
+		// boxes. The line is in the check's unit, named even when it is
+		// the stock unit.
+		rule := "R_STOCK"
+		if ch.Input.Map["rule"].str("uom") == "Box" {
+			rule = "R_BOX"
+		}
+		unit := ch.Input.str("uom")
+		o := erpRule("ITEM", func(*priceCheck) func(*catalog.Catalog) { return onlyRules(rule) },
+			func(_ *priceCheck, r *pricing.Request) { r.Lines[0].Unit = unit })(t, c, ch)
+		// The price list rate is 100 per Nos: 1000 per Box.
+		want := map[string]int64{"Nos": 100, "Box": 1000}[unit]
+		require.True(t, o.values["price_list_rate"].Equal(decimal.NewFromInt(want)), "list price %s per %s", o.values["price_list_rate"], unit)
+		// A rule with a rate writes it into ERPNext's price list rate: here
+		// it is the unit price the rule sets, when it applies.
+		o.values["price_list_rate"] = o.values["rate"]
+		return o
+	},
 	"erpnext-condition-expression": erpRule("ITEM", nil, func(ch *priceCheck, r *pricing.Request) {
 		r.Customer.ID = ch.Input.str("customer")
 	}),

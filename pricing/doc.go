@@ -92,10 +92,52 @@
 // range, by the first line of an aggregate; for a slab, by the line whose
 // units enter the tier first). Tier i holds the units above the previous
 // tier's upper bound, so a quantity between two tiers belongs to the higher.
-// The basis is the quantity — after the line's prior quantity, and for
+// The basis is the quantity in stock units — after the line's prior
+// quantity, and for
 // aggregate product or category after the earlier lines of the quote — or
 // the line's term in months. Amount and price schedules apply only to lines
 // priced in their currency.
+//
+// # Units of measure
+//
+// A product is stocked in one unit (its unit, "Nos") and may be sold in
+// others, each holding a factor of stock units (units: [{unit: Box,
+// factor: 10}]: 1 Box = 10 Nos). A line's Unit names the unit its
+// quantity is in; empty is the stock unit. The line is priced per its
+// unit: its quantity, priced quantity, unit prices, prior quantity and
+// manual unit price are in it, and rounding of the unit price rounds the
+// price of one of it. Everything the catalog states is per stock unit
+// unless it names its unit, and is multiplied by the line unit's factor:
+//
+//   - a price book entry is per stock unit unless it names its unit; its
+//     price, cost, floor and surcharges are then per that unit, and a
+//     line in another unit gets them times its factor over the entry
+//     unit's (a division that keeps WorkPlaces digits when it does not
+//     end). A block price is the whole line's and its blocks count stock
+//     units.
+//   - a price rule without a unit is per stock unit: its set price and
+//     amount off are multiplied by the factor (a rate of 101 makes a Box
+//     1010); percentages are the same in any unit. A rule with a unit
+//     (unit: Box) applies only to lines in that unit, and its amounts are
+//     per that unit.
+//   - quantities count stock units: line.quantity, quote.quantity,
+//     summaries of quantity, the quantity price formulas, cost models and
+//     contracted prices see, and the tiers of discount schedules (so that
+//     lines in different units of one product add up, and a tier from 5
+//     Nos is reached by 1 Box of 5); amount and price tiers are per stock
+//     unit. line.list_price, line.unit_price and line.unit_cost are per
+//     stock unit too, so that a rule without a unit can read them.
+//   - formula, cost-plus and contracted prices are per stock unit; option
+//     lines derived from a bundle's configuration take the option quantity
+//     times the bundle's stock quantity; lines added by rules are in their
+//     product's stock unit.
+//
+// Steps of a line in another unit say both and the factor: "list price
+// 100.00 USD per Nos, 1000.00 USD per Box (1 Box = 10 Nos) × 1", "unit
+// price set to 101.00 USD per Nos, 1010.00 USD per Box (1 Box = 10 Nos)",
+// "tier 1000+ reached by quantity 1200 pc (this line 12 box, 1 box = 100
+// pc)". A unit the product is not sold in is a request error naming the
+// line.
 //
 // # Subscriptions
 //
@@ -142,6 +184,6 @@
 // # Quote files
 //
 // Engine.ParseRequest reads a Request written in YAML or JSON (the format
-// the cpq price command reads) and checks it against the catalog,
+// the cpq price command reads; a line's unit is its unit field) and checks it against the catalog,
 // reporting every problem at its line and column.
 package pricing

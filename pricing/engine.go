@@ -74,6 +74,9 @@ type product struct {
 	p        *catalog.Product
 	sku      string
 	category string
+	// stock is the stock unit; lines in another selling unit carry its
+	// factor.
+	stock string
 	// skuValue and categoryValue are sku and category as formula values.
 	skuValue, categoryValue any
 	method                  string
@@ -131,6 +134,10 @@ type entry struct {
 	e      *catalog.PriceEntry
 	blocks []*catalog.PriceBlock
 	book   string
+	// unit is the unit the entry's amounts are per (the stock unit when
+	// the entry names none) and factor its stock units.
+	unit   string
+	factor decimal.Decimal
 	// listReason explains the list step but for the quantity.
 	listReason [2]string
 	surcharges []*surcharge
@@ -156,9 +163,12 @@ type rule struct {
 	priority  int
 	additive  bool
 	exclusive bool
-	cond      *prog
-	actions   []*action
-	class     actionClass
+	// unit limits the rule to lines in that selling unit; its amounts are
+	// per that unit. A rule without one is per stock unit.
+	unit    string
+	cond    *prog
+	actions []*action
+	class   actionClass
 	// quoteLevel rules read no line fact: at the totals stage their
 	// add_product actions add one line for the whole quote.
 	quoteLevel bool
@@ -296,7 +306,7 @@ func New(cat *catalog.Catalog, opts Options) (*Engine, error) {
 func (e *Engine) Catalog() *catalog.Catalog { return e.cat }
 
 func (e *Engine) prepareProduct(p *catalog.Product) error {
-	pr := &product{p: p, sku: p.SKU, category: p.Category, skuValue: p.SKU, categoryValue: p.Category, method: catalog.MethodList, varIdx: map[string]int{},
+	pr := &product{p: p, sku: p.SKU, category: p.Category, stock: p.Unit, skuValue: p.SKU, categoryValue: p.Category, method: catalog.MethodList, varIdx: map[string]int{},
 		sub: p.Subscription, recurring: p.Subscription != nil || p.Kind == catalog.KindSubscription}
 	if p.Pricing != nil {
 		pr.method = p.Pricing.Method
@@ -333,7 +343,7 @@ func (e *Engine) prepareProduct(p *catalog.Product) error {
 		}
 	}
 	for _, r := range e.rules {
-		if inScope(r.r.Products, r.r.Categories, pr) {
+		if _, sold := p.UnitFactor(r.unit); sold && inScope(r.r.Products, r.r.Categories, pr) {
 			pr.rules[r.stage] = append(pr.rules[r.stage], r)
 			pr.factsAt[r.stage] = pr.factsAt[r.stage] || !r.quoteLevel
 		}
@@ -531,7 +541,13 @@ func (e *Engine) prepareBooks() {
 }
 
 func (e *Engine) prepareEntry(en *catalog.PriceEntry, bookID string) *entry {
-	out := &entry{e: en, book: bookID}
+	out := &entry{e: en, book: bookID, unit: en.Unit, factor: one}
+	pr := e.products[en.Product]
+	if out.unit == "" {
+		out.unit = pr.stock
+	} else if f, ok := pr.p.UnitFactor(en.Unit); ok {
+		out.factor = f
+	}
 	for _, b := range en.Blocks {
 		if b != nil {
 			out.blocks = append(out.blocks, b)
@@ -540,7 +556,6 @@ func (e *Engine) prepareEntry(en *catalog.PriceEntry, bookID string) *entry {
 	if cur, err := money.LookupCurrency(e.bookByID[bookID].b.Currency); err == nil && en.Price != nil {
 		out.listReason = [2]string{"list price " + cur.Amount(*en.Price).String() + " × ", " from price book " + bookID}
 	}
-	pr := e.products[en.Product]
 	for _, s := range en.Surcharges {
 		if s == nil {
 			continue
@@ -595,7 +610,7 @@ func (e *Engine) prepareRules() error {
 			continue
 		}
 		ru := &rule{r: r, id: r.ID, name: r.Name.String(), order: i, priority: r.Priority,
-			additive: r.Stacking == "additive", exclusive: r.Exclusive, quoteLevel: true}
+			additive: r.Stacking == "additive", exclusive: r.Exclusive, unit: r.Unit, quoteLevel: r.Unit == ""}
 		switch r.Stage {
 		case catalog.StageBeforeSchedules:
 			ru.stage = stageBefore

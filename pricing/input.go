@@ -89,6 +89,7 @@ type lineFile struct {
 	ID            string            `yaml:"id"`
 	Product       string            `yaml:"product"`
 	Quantity      *decimal.Decimal  `yaml:"quantity"`
+	Unit          string            `yaml:"unit"`
 	Values        map[string]string `yaml:"values"`
 	Options       []*lineFile       `yaml:"options"`
 	Group         string            `yaml:"group"`
@@ -148,8 +149,9 @@ func (e *Engine) LoadRequest(r io.Reader, name string) (*Request, error) {
 // exchange rates (rates: [{from, to, rate}], rate_base), contracted prices
 // (contracts: [{id, customer, product, currency, unit_price, net, from,
 // to}]; the customer defaults to the quote's) and lines ({id, product,
-// quantity, values, options, group, term_months, start, end, renewal,
-// prior_quantity, discount {percent, amount, unit_price, reason}}).
+// quantity, unit, values, options, group, term_months, start, end,
+// renewal, prior_quantity, discount {percent, amount, unit_price,
+// reason}}).
 func (e *Engine) ParseRequest(data []byte, name string) (*Request, error) {
 	var f quoteFile
 	d := yamlpos.Decode(data, name, "quote", &f)
@@ -290,7 +292,7 @@ func (c *inputChecker) request(f *quoteFile) *Request {
 }
 
 func (c *inputChecker) line(path string, l *lineFile, defID string) Line {
-	out := Line{ID: l.ID, Product: l.Product, Values: l.Values, Group: l.Group, TermMonths: l.TermMonths, Renewal: l.Renewal}
+	out := Line{ID: l.ID, Product: l.Product, Unit: l.Unit, Values: l.Values, Group: l.Group, TermMonths: l.TermMonths, Renewal: l.Renewal}
 	id := l.ID
 	if id == "" {
 		id = defID
@@ -317,6 +319,12 @@ func (c *inputChecker) line(path string, l *lineFile, defID string) Line {
 		c.add(yamlpos.Join(path, "term_months"), CodeInputInvalid, "term of %d months is below zero", l.TermMonths)
 	}
 	out.Start, out.End = c.dates(path, l.Start, l.End)
+	if pr != nil && l.Unit != "" {
+		if _, ok := pr.p.UnitFactor(l.Unit); !ok {
+			c.add(yamlpos.Join(path, "unit"), CodeInputReference, "line %s: product %q is not sold in unit %q%s",
+				id, pr.sku, l.Unit, unitsHint(l.Unit, pr.p.SellingUnits()))
+		}
+	}
 	if pr != nil {
 		keys := keysOf(l.Values)
 		for _, k := range keys {

@@ -32,8 +32,8 @@ func (p *pricer) listPrice(ls *lineState) error {
 			return fmt.Errorf("price formula: %w", err)
 		}
 		ls.cur = p.e.base
-		ls.a = unit.Mul(ls.per)
-		p.step(ls, StepList, "formula", decimal.Zero, ls.cur, fmt.Sprintf("price formula: %s per unit × %s", unit, ls.per))
+		ls.a = unit.Mul(ls.stockPer())
+		p.step(ls, StepList, "formula", decimal.Zero, ls.cur, formulaReason(ls, unit))
 		if err := p.convert(ls, p.pcur); err != nil {
 			return err
 		}
@@ -46,22 +46,28 @@ func (p *pricer) listPrice(ls *lineState) error {
 		if en == nil || en.e.Price == nil {
 			return p.noPrice(pr.sku)
 		}
-		ls.a = en.e.Price.Mul(ls.per)
-		p.step(ls, StepList, en.book, decimal.Zero, ls.cur, en.listReason[0]+ls.per.String()+en.listReason[1])
+		price := ls.fromEntry(en, *en.e.Price)
+		ls.a = price.Mul(ls.per)
+		if en.e.Unit == "" && !ls.converts(en) {
+			p.step(ls, StepList, en.book, decimal.Zero, ls.cur, en.listReason[0]+ls.per.String()+en.listReason[1])
+		} else {
+			p.step(ls, StepList, en.book, decimal.Zero, ls.cur, fmt.Sprintf("list price %s × %s from price book %s",
+				ls.entryText(en, ls.cur, *en.e.Price, price), ls.per, en.book))
+		}
 	}
 	if en := ls.entry; en != nil && ls.comp == nil {
 		if en.e.Cost != nil && !ls.hasCost {
-			ls.cost, ls.hasCost = en.e.Cost.Mul(ls.per), true
+			ls.cost, ls.hasCost = ls.fromEntry(en, *en.e.Cost).Mul(ls.per), true
 		}
 		if en.e.Floor != nil {
-			ls.floor, ls.hasFloor = en.e.Floor.Mul(ls.per), true
+			ls.floor, ls.hasFloor = ls.fromEntry(en, *en.e.Floor).Mul(ls.per), true
 		}
 	}
 	ls.list = ls.total()
 	// The unit list price is known without a division for a list price.
 	unitKnown := pr.method == catalog.MethodList && ls.comp == nil
 	if unitKnown {
-		ls.listUnit = *ls.entry.e.Price
+		ls.listUnit = ls.fromEntry(ls.entry, *ls.entry.e.Price)
 	}
 	if ls.comp == nil {
 		if err := p.contracted(ls); err != nil {
@@ -86,6 +92,85 @@ func (p *pricer) listPrice(ls *lineState) error {
 	return nil
 }
 
+// fromEntry turns an amount per the unit of a price book entry into one
+// per the line's unit: times the line unit's factor for an entry per
+// stock unit; for an entry per another selling unit, times the line
+// unit's factor over the entry unit's (a division that keeps WorkPlaces
+// digits when it does not end).
+func (ls *lineState) fromEntry(en *entry, x decimal.Decimal) decimal.Decimal {
+	fl := ls.factor
+	if !ls.scaled {
+		fl = one
+	}
+	switch {
+	case en.factor.Equal(fl):
+		return x
+	case en.factor.Equal(one):
+		return x.Mul(fl)
+	}
+	return quo(x.Mul(fl), en.factor)
+}
+
+// converts reports whether an entry's amounts are per another unit than
+// the line's (never for a line priced as one block).
+func (ls *lineState) converts(en *entry) bool {
+	return en.unit != ls.unitName && (ls.scaled || !en.factor.Equal(one))
+}
+
+// unitEqs writes the factors that relate an entry's unit and the line's:
+// "1 Box = 10 Nos", or both units' when neither is the stock unit.
+func (ls *lineState) unitEqs(en *entry) string {
+	stock := ls.prod.stock
+	var eqs []string
+	if en.unit != stock {
+		eqs = append(eqs, unitEq(en.unit, en.factor, stock))
+	}
+	if ls.unitName != stock {
+		eqs = append(eqs, unitEq(ls.unitName, ls.factor, stock))
+	}
+	return strings.Join(eqs, ", ")
+}
+
+// entryText writes an entry's amount per its unit and, when the line is in
+// another unit, per the line's: "100.00 USD per Nos, 1000.00 USD per Box
+// (1 Box = 10 Nos)".
+func (ls *lineState) entryText(en *entry, cur money.Currency, v, lv decimal.Decimal) string {
+	s := cur.Amount(v).String() + " per " + en.unit
+	if !ls.converts(en) {
+		return s
+	}
+	return s + ", " + cur.Amount(lv).String() + " per " + ls.unitName + " (" + ls.unitEqs(en) + ")"
+}
+
+// stockText writes an amount per stock unit and, for a line in another
+// selling unit, per the line's unit.
+func (ls *lineState) stockText(cur money.Currency, v decimal.Decimal) string {
+	if !ls.scaled {
+		return cur.Amount(v).String()
+	}
+	return ls.perStock(cur, v, "")
+}
+
+// perStock writes an amount per stock unit: "5 per unit", or for a line in
+// another selling unit "5 per Nos, 50 per Box (1 Box = 10 Nos)"; what
+// ("" or " off") follows each amount.
+func (ls *lineState) perStock(cur money.Currency, v decimal.Decimal, what string) string {
+	if !ls.scaled {
+		return cur.Amount(v).String() + what + " per unit"
+	}
+	return cur.Amount(v).String() + what + " per " + ls.prod.stock + ", " + cur.Amount(v.Mul(ls.factor)).String() + what +
+		" per " + ls.unitName + " (" + unitEq(ls.unitName, ls.factor, ls.prod.stock) + ")"
+}
+
+// stockNote explains a quantity in stock units of a line in another
+// selling unit: " Nos (3 Box, 1 Box = 10 Nos)".
+func stockNote(ls *lineState) string {
+	if ls.factor.Equal(one) {
+		return ""
+	}
+	return " " + ls.prod.stock + " (" + ls.out.Quantity.String() + " " + ls.unitName + ", " + unitEq(ls.unitName, ls.factor, ls.prod.stock) + ")"
+}
+
 func (p *pricer) noPrice(sku string) error {
 	books := "no price book"
 	if p.book != nil {
@@ -105,7 +190,7 @@ func (p *pricer) block(ls *lineState) error {
 	if en == nil || len(en.blocks) == 0 {
 		return p.noPrice(ls.prod.sku)
 	}
-	ls.pq, ls.per = one, one
+	ls.pq, ls.per, ls.scaled = one, one, false
 	ls.out.PricedQuantity = one
 	blocks := en.blocks
 	q := ls.qty
@@ -115,7 +200,7 @@ func (p *pricer) block(ls *lineState) error {
 	for _, b := range blocks {
 		if b.To == nil || q.LessThanOrEqual(*b.To) {
 			ls.a = b.Price
-			p.step(ls, StepList, en.book, decimal.Zero, ls.cur, fmt.Sprintf("block %s for quantity %s from price book %s", blockRange(b), q, en.book))
+			p.step(ls, StepList, en.book, decimal.Zero, ls.cur, fmt.Sprintf("block %s for quantity %s%s from price book %s", blockRange(b), q, stockNote(ls), en.book))
 			return nil
 		}
 	}
@@ -188,8 +273,8 @@ func (p *pricer) costPlus(ls *lineState) error {
 		}
 		before := ls.total()
 		unit = unit.Add(v)
-		ls.a = unit.Mul(ls.per)
-		p.step(ls, StepCost, cm.m.ID+"."+c.ID, before, ls.cur, textOr(c.Name, c.ID)+": "+v.String()+" per unit")
+		ls.a = unit.Mul(ls.stockPer())
+		p.step(ls, StepCost, cm.m.ID+"."+c.ID, before, ls.cur, costReason(ls, c, v))
 	}
 	ls.cost, ls.hasCost = ls.a, true
 	if err := p.markup(ls); err != nil {
@@ -239,6 +324,22 @@ func (p *pricer) markup(ls *lineState) error {
 	return nil
 }
 
+// costReason explains one component of a cost build-up.
+func costReason(ls *lineState, c *catalog.CostComponent, v decimal.Decimal) string {
+	if !ls.scaled {
+		return textOr(c.Name, c.ID) + ": " + v.String() + " per unit"
+	}
+	return textOr(c.Name, c.ID) + ": " + ls.perStock(money.Currency{}, v, "")
+}
+
+// formulaReason explains a formula price.
+func formulaReason(ls *lineState, unit decimal.Decimal) string {
+	if !ls.scaled {
+		return fmt.Sprintf("price formula: %s per unit × %s", unit, ls.per)
+	}
+	return fmt.Sprintf("price formula: %s × %s", ls.perStock(money.Currency{}, unit, ""), ls.per)
+}
+
 // percentOfTotal prices a line at a percentage of the chosen other lines'
 // amounts after their rules and schedules.
 func (p *pricer) percentOfTotal(ls *lineState) error {
@@ -276,13 +377,13 @@ func (p *pricer) percentOfTotal(ls *lineState) error {
 		}
 		ls.per = ls.pq.Mul(ls.term.mult)
 	}
-	ls.a = pct(base, percent).Mul(ls.pq)
+	ls.a = pct(base, percent).Mul(ls.perLine(ls.pq))
 	of := "every other line"
 	if len(m.Of.Products)+len(m.Of.Categories) > 0 {
 		of = strings.Join(append(append([]string{}, m.Of.Products...), m.Of.Categories...), ", ")
 	}
 	p.step(ls, StepList, catalog.MethodPercentOfTotal, decimal.Zero, ls.cur,
-		fmt.Sprintf("%s%% of %s (%s: lines %s) × %s", percent, ls.cur.Amount(base), of, strings.Join(names, ", "), ls.pq))
+		fmt.Sprintf("%s%% of %s (%s: lines %s) × %s%s", percent, ls.cur.Amount(base), of, strings.Join(names, ", "), ls.perLine(ls.pq), stockNote(ls)))
 	for _, b := range []struct {
 		limit *decimal.Decimal
 		what  string
@@ -298,11 +399,11 @@ func (p *pricer) percentOfTotal(ls *lineState) error {
 			}
 			limit = limit.Mul(r)
 		}
-		bound := limit.Mul(ls.per)
+		bound := limit.Mul(ls.stockPer())
 		if (b.what == "minimum" && ls.a.LessThan(bound)) || (b.what == "maximum" && ls.a.GreaterThan(bound)) {
 			before := ls.total()
 			ls.a = bound
-			p.step(ls, StepBound, catalog.MethodPercentOfTotal, before, ls.cur, fmt.Sprintf("%s of %s per unit × %s", b.what, ls.cur.Amount(limit), ls.per))
+			p.step(ls, StepBound, catalog.MethodPercentOfTotal, before, ls.cur, fmt.Sprintf("%s of %s × %s", b.what, ls.perStock(ls.cur, limit, ""), ls.per))
 		}
 	}
 	ls.list = ls.total()
@@ -324,8 +425,8 @@ func (p *pricer) contracted(ls *lineState) error {
 		return nil
 	}
 	before := ls.total()
-	ls.a = c.UnitPrice.Mul(ls.per)
-	reason := fmt.Sprintf("contracted price %s for customer %s", ls.cur.Amount(c.UnitPrice), p.req.Customer.ID)
+	ls.a = c.UnitPrice.Mul(ls.stockPer())
+	reason := fmt.Sprintf("contracted price %s for customer %s", ls.stockText(ls.cur, c.UnitPrice), p.req.Customer.ID)
 	if c.Net {
 		ls.skipRules = true
 		reason += " (net: no schedule or rule applies)"
@@ -375,11 +476,19 @@ func (p *pricer) surcharges(ls *lineState) error {
 			continue
 		}
 		before := ls.total()
-		delta := amount.Mul(ls.per)
+		unit := ls.fromEntry(en, amount)
+		delta := unit.Mul(ls.per)
 		ls.a = ls.a.Add(delta)
 		ls.list = ls.list.Add(delta)
-		ls.listUnit = ls.listUnit.Add(amount)
-		p.step(ls, StepSurcharge, s.ID, before, ls.cur, fmt.Sprintf("surcharge %s%s: %s per unit", s.ID, describeWhen(ls, sc), signed(amount)))
+		ls.listUnit = ls.listUnit.Add(unit)
+		per := "per unit"
+		if conv := ls.converts(en); conv || en.e.Unit != "" {
+			per = "per " + en.unit
+			if conv {
+				per += ", " + signed(unit) + " per " + ls.unitName + " (" + ls.unitEqs(en) + ")"
+			}
+		}
+		p.step(ls, StepSurcharge, s.ID, before, ls.cur, fmt.Sprintf("surcharge %s%s: %s %s", s.ID, describeWhen(ls, sc), signed(amount), per))
 	}
 	return nil
 }

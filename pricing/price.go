@@ -19,7 +19,8 @@ import (
 // WorkPlaces is the number of fractional digits kept by the few divisions
 // pricing cannot avoid and that need not end: a price grossed up to a
 // target margin, a proration by day, the average of a slab schedule in
-// percent, a unit price shown for a line amount. They are rounded half-even;
+// percent, a unit price shown for a line amount, a price per one selling
+// unit turned into one per another. They are rounded half-even;
 // the catalog's rounding policy then rounds money to the minor unit.
 const WorkPlaces = 12
 
@@ -76,8 +77,19 @@ type lineState struct {
 	entry  *entry
 	parent *lineState
 	comp   *catalog.CostComponent
-	qty    decimal.Decimal
-	pq     decimal.Decimal
+	// qty is the quantity in stock units: rules, schedules and formulas
+	// count it. pq, the priced quantity, is in the line's unit.
+	qty decimal.Decimal
+	pq  decimal.Decimal
+	// unitName is the line's selling unit (the stock unit when it names none)
+	// and factor its stock units; scaled says that amounts per stock unit
+	// are multiplied by factor to be per the line's unit (a line in
+	// another selling unit, not priced as one block). prior is the
+	// line's prior quantity in stock units.
+	unitName string
+	factor   decimal.Decimal
+	scaled   bool
+	prior    decimal.Decimal
 	// per is what a unit price is multiplied by: the priced quantity, times
 	// the term multiplier once a recurring line is prorated (unit prices
 	// of recurring lines are per price period).
@@ -111,6 +123,23 @@ type lineState struct {
 	term   *term
 	fields []decimal.Decimal
 	steps  []Step
+}
+
+// stockPer is what an amount per stock unit is multiplied by to be the
+// line's: per, times the unit factor of a line in another selling unit.
+func (ls *lineState) stockPer() decimal.Decimal {
+	if !ls.scaled {
+		return ls.per
+	}
+	return ls.per.Mul(ls.factor)
+}
+
+// perLine turns an amount per stock unit into one per the line's unit.
+func (ls *lineState) perLine(x decimal.Decimal) decimal.Decimal {
+	if !ls.scaled {
+		return x
+	}
+	return x.Mul(ls.factor)
 }
 
 func (ls *lineState) total() decimal.Decimal {
@@ -350,12 +379,23 @@ func (p *pricer) expand(in *Line, id string, parent *lineState, group string) er
 		return &LineError{Line: id, Product: in.Product, Err: fmt.Errorf("%w: prior quantity %s is below zero", ErrInvalidRequest, in.PriorQuantity)}
 	}
 	ls := p.newLine(pr, id, in.Quantity, group)
-	ls.in, ls.parent = in, parent
+	ls.in, ls.parent, ls.prior = in, parent, in.PriorQuantity
 	if parent != nil {
 		ls.out.Parent = parent.out.ID
 	}
 	if err := p.add(ls); err != nil {
 		return err
+	}
+	if in.Unit != "" {
+		f, ok := pr.p.UnitFactor(in.Unit)
+		if !ok {
+			return p.lineErr(ls, fmt.Errorf("%w: product %q is not sold in unit %q%s", ErrInvalidRequest, pr.sku, in.Unit, unitsHint(in.Unit, pr.p.SellingUnits())))
+		}
+		ls.unitName, ls.out.Unit = in.Unit, in.Unit
+		if !f.Equal(one) {
+			ls.factor, ls.scaled = f, true
+			ls.qty, ls.prior = in.Quantity.Mul(f), in.PriorQuantity.Mul(f)
+		}
 	}
 	if err := configure(pr, in.Values, ls); err != nil {
 		return p.lineErr(ls, fmt.Errorf("%w: %w", ErrInvalidRequest, err))
@@ -390,7 +430,7 @@ func (p *pricer) expand(in *Line, id string, parent *lineState, group string) er
 		if ls.vals[o.varIdx] != "true" {
 			continue
 		}
-		ch := &Line{Product: o.opt.Product, Quantity: ls.optQty[j].Mul(in.Quantity), Options: []Line{}}
+		ch := &Line{Product: o.opt.Product, Quantity: ls.optQty[j].Mul(ls.qty), Options: []Line{}}
 		if err := p.expand(ch, id+"."+o.opt.ID, ls, group); err != nil {
 			return err
 		}
@@ -406,7 +446,7 @@ func (p *pricer) newLine(pr *product, id string, qty decimal.Decimal, group stri
 	ls, out := &p.lineBuf[0], &p.outBuf[0]
 	p.lineBuf, p.outBuf = p.lineBuf[1:], p.outBuf[1:]
 	*out = PricedLine{ID: id, Product: pr.sku, Category: pr.category, Group: group, Quantity: qty, Method: pr.method, Recurring: pr.recurring}
-	*ls = lineState{prod: pr, qty: qty, pq: qty, per: qty, cur: p.pcur, out: out, pot: pr.method == catalog.MethodPercentOfTotal}
+	*ls = lineState{prod: pr, qty: qty, pq: qty, per: qty, unitName: pr.stock, factor: one, cur: p.pcur, out: out, pot: pr.method == catalog.MethodPercentOfTotal}
 	if len(p.e.fields) > 0 {
 		ls.fields = make([]decimal.Decimal, len(p.e.fields))
 	}
@@ -604,6 +644,22 @@ func typedValue(t catalog.AttributeType, s string) (any, bool) {
 		return d, err == nil
 	}
 	return s, true
+}
+
+// unitsHint suggests the closest of a product's units, or lists them.
+func unitsHint(unit string, units []string) string {
+	if s := didYouMean(unit, units); s != "" {
+		return s
+	}
+	if len(units) == 0 {
+		return " (it names no units)"
+	}
+	return " (its units: " + strings.Join(units, ", ") + ")"
+}
+
+// unitEq writes a selling unit's factor: "1 Box = 10 Nos".
+func unitEq(unit string, factor decimal.Decimal, stock string) string {
+	return "1 " + unit + " = " + factor.String() + " " + stock
 }
 
 func didYouMean(name string, candidates []string) string {

@@ -61,6 +61,11 @@ type Line struct {
 	ID       string
 	Product  string
 	Quantity decimal.Decimal
+	// Unit is the selling unit Quantity is in: the product's stock unit
+	// (also when empty) or one of its other selling units, whose factor
+	// turns the quantity into stock units. The line is priced per this
+	// unit; PriorQuantity and a manual unit price are in it too.
+	Unit string
 	// Values is the configuration: attribute values by attribute ID,
 	// options by option ID ("true" when selected), and option quantities
 	// as qty.<option>. Attributes without a value take the catalog
@@ -101,7 +106,8 @@ type Adjustment struct {
 
 // ContractedPrices gives customer-specific prices negotiated outside the
 // catalog. Pricing asks once per line of a customer's quote, in the
-// currency of the price book in use.
+// currency of the price book in use; the quantity is in the product's
+// stock unit and the price is per stock unit.
 type ContractedPrices interface {
 	ContractedPrice(ctx context.Context, q ContractQuery) (ContractedPrice, bool, error)
 }

@@ -44,6 +44,9 @@ type PricedLine struct {
 	AddedBy  string          `json:"added_by,omitempty"`
 	Trigger  string          `json:"trigger,omitempty"`
 	Quantity decimal.Decimal `json:"quantity"`
+	// Unit is the selling unit of Quantity, as the request named it
+	// (empty: the stock unit). Unit prices are per this unit.
+	Unit string `json:"unit,omitempty"`
 	// PricedQuantity is the quantity the unit price is multiplied by: the
 	// quantity, or 1 for block prices and cost components (the whole line
 	// is one price).

@@ -138,13 +138,17 @@ func (p *pricer) setLineFacts(ls *lineState) {
 			f[lf.key] = ls.qtyValue
 		case factListPrice:
 			if ls.listValue == nil {
-				ls.listValue = ls.listUnit
+				if ls.scaled {
+					ls.listValue = quo(ls.listUnit, ls.factor)
+				} else {
+					ls.listValue = ls.listUnit
+				}
 			}
 			f[lf.key] = ls.listValue
 		case factUnitPrice:
-			f[lf.key] = quo(ls.total(), ls.per)
+			f[lf.key] = quo(ls.total(), ls.stockPer())
 		case factUnitCost:
-			f[lf.key] = quo(ls.cost, ls.per)
+			f[lf.key] = quo(ls.cost, ls.stockPer())
 		case factTerm:
 			if ls.term != nil {
 				f[lf.key] = ls.term.months
@@ -180,7 +184,7 @@ func (p *pricer) attrFact(ls *lineState, id string) any {
 // refreshLineFacts updates the facts a rule may have changed.
 func (p *pricer) refreshLineFacts(ls *lineState) {
 	if p.e.readsUnit {
-		p.facts["line.unit_price"] = quo(ls.total(), ls.per)
+		p.facts["line.unit_price"] = quo(ls.total(), ls.stockPer())
 	}
 	if p.e.readsField {
 		for i := range p.e.lineFacts {
@@ -207,6 +211,9 @@ func (p *pricer) applyRules(ls *lineState, stage int, cands []*rule) error {
 		}
 		matched := p.matched[:0]
 		for _, r := range cands[i:j] {
+			if r.unit != "" && r.unit != ls.unitName {
+				continue
+			}
 			ok, err := p.condition(r)
 			if err != nil {
 				return fmt.Errorf("price rule %q condition: %w", r.id, err)
@@ -322,6 +329,16 @@ func (p *pricer) condKey(r *rule) ([]byte, bool) {
 	return b, true
 }
 
+// unitValue is the value of a rule's action per the line's unit: a rule
+// without a unit is per stock unit.
+func (p *pricer) unitValue(ls *lineState, r *rule, a *action) (decimal.Decimal, error) {
+	v, err := p.value(a.value)
+	if err != nil || r.unit != "" {
+		return v, err
+	}
+	return ls.perLine(v), nil
+}
+
 func (p *pricer) value(pg *prog) (decimal.Decimal, error) {
 	if pg.constant {
 		return pg.val.(decimal.Decimal), nil
@@ -339,11 +356,11 @@ func (p *pricer) conflict(ls *lineState, stage int, a, b *rule) error {
 	case a.class != classNone && b.class != classNone && (a.class != b.class || a.class == classMixed):
 		reason = "their price actions give different results in different orders"
 	case a.class == classSet && b.class == classSet:
-		va, err := p.value(a.actions[0].value)
+		va, err := p.unitValue(ls, a, a.actions[0])
 		if err != nil {
 			return err
 		}
-		vb, err := p.value(b.actions[0].value)
+		vb, err := p.unitValue(ls, b, b.actions[0])
 		if err != nil {
 			return err
 		}
@@ -395,8 +412,8 @@ func (p *pricer) apply(ls *lineState, stage int, r *rule, a *action, baseA, base
 	before := ls.total()
 	switch typ {
 	case catalog.ActionSetPrice:
-		ls.a = v.Mul(ls.per)
-		p.step(ls, StepRule, r.id, before, ls.cur, ruleLabel(r)+": unit price set to "+ls.cur.Amount(v).String())
+		ls.a = p.perRuleUnit(ls, r, v).Mul(ls.per)
+		p.step(ls, StepRule, r.id, before, ls.cur, ruleAmount(ls, r, ruleLabel(r)+": unit price set to ", v, ""))
 		return true, nil
 	case catalog.ActionDiscountPct, catalog.ActionMarkupPct:
 		discount := typ == catalog.ActionDiscountPct
@@ -422,13 +439,39 @@ func (p *pricer) apply(ls *lineState, stage int, r *rule, a *action, baseA, base
 		}
 		p.step(ls, StepRule, r.id, before, ls.cur, a.reasonFor(r, v))
 	case catalog.ActionDiscountAmt:
-		ls.a = ls.a.Sub(v.Mul(ls.per))
-		p.step(ls, StepRule, r.id, before, ls.cur, ruleLabel(r)+": "+ls.cur.Amount(v).String()+" off per unit")
+		ls.a = ls.a.Sub(p.perRuleUnit(ls, r, v).Mul(ls.per))
+		p.step(ls, StepRule, r.id, before, ls.cur, ruleAmount(ls, r, ruleLabel(r)+": ", v, " off"))
 	case catalog.ActionSetField:
 		ls.fields[a.field] = v
 		p.step(ls, StepRule, r.id, before, ls.cur, ruleLabel(r)+": field "+a.a.Field+" set to "+v.String())
 	}
 	return false, nil
+}
+
+// perRuleUnit turns a rule's amount into one per the line's unit: a rule
+// without a unit is per stock unit.
+func (p *pricer) perRuleUnit(ls *lineState, r *rule, v decimal.Decimal) decimal.Decimal {
+	if r.unit != "" {
+		return v
+	}
+	return ls.perLine(v)
+}
+
+// ruleAmount writes a rule's amount after prefix, with what it is per:
+// "5.00 USD" or "5.00 USD off per unit" on a line in the stock unit,
+// "101.00 USD per Box" for a rule per a selling unit, "101.00 USD per
+// Nos, 1010.00 USD per Box (1 Box = 10 Nos)" for a rule per stock unit on
+// a line in another unit.
+func ruleAmount(ls *lineState, r *rule, prefix string, v decimal.Decimal, off string) string {
+	switch {
+	case r.unit != "":
+		return prefix + ls.cur.Amount(v).String() + off + " per " + r.unit
+	case !ls.scaled && off == "":
+		return prefix + ls.cur.Amount(v).String()
+	case !ls.scaled:
+		return prefix + ls.cur.Amount(v).String() + off + " per unit"
+	}
+	return prefix + ls.perStock(ls.cur, v, off)
 }
 
 // reasonFor explains a percentage action; the reason of a constant one is

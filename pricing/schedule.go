@@ -21,9 +21,9 @@ type aggKey struct {
 // slab schedule prices each unit at the tier it falls in. Tier i holds the
 // units above the previous tier's upper bound (above from − 1 for the
 // first) up to its own upper bound, so a quantity between two tiers
-// belongs to the higher one. A line's units are the ones after its prior
-// quantity and, for a schedule that aggregates, after the earlier lines of
-// the same product or category in the request.
+// belongs to the higher one. Tiers count stock units. A line's units are
+// the ones after its prior quantity and, for a schedule that aggregates,
+// after the earlier lines of the same product or category in the request.
 func (p *pricer) schedules(lines []*lineState) error {
 	var totals, offsets map[aggKey]decimal.Decimal
 	var feeTaken map[aggKey]bool
@@ -39,7 +39,7 @@ func (p *pricer) schedules(lines []*lineState) error {
 				totals, offsets, feeTaken = map[aggKey]decimal.Decimal{}, map[aggKey]decimal.Decimal{}, map[aggKey]bool{}
 			}
 			k := p.aggKey(s, ls)
-			totals[k] = totals[k].Add(ls.in.PriorQuantity).Add(ls.qty)
+			totals[k] = totals[k].Add(ls.prior).Add(ls.qty)
 		}
 	}
 	for _, ls := range lines {
@@ -61,16 +61,24 @@ func (p *pricer) schedules(lines []*lineState) error {
 				end, reach = ls.term.months, ls.term.months
 				how = "term of " + ls.term.months.String() + " months"
 			case s.aggregate == "none":
-				start = ls.in.PriorQuantity
+				start = ls.prior
 				end = start.Add(ls.qty)
 				reach = end
 				how = "quantity " + end.String()
+				var notes []string
 				if start.IsPositive() {
-					how += " (" + start.String() + " before this line)"
+					notes = append(notes, start.String()+" before this line")
+				}
+				if !ls.factor.Equal(one) {
+					how += " " + ls.prod.stock
+					notes = append(notes, "this line "+ls.out.Quantity.String()+" "+ls.unitName+", "+unitEq(ls.unitName, ls.factor, ls.prod.stock))
+				}
+				if len(notes) > 0 {
+					how += " (" + strings.Join(notes, "; ") + ")"
 				}
 			default:
 				k := p.aggKey(s, ls)
-				start = offsets[k].Add(ls.in.PriorQuantity)
+				start = offsets[k].Add(ls.prior)
 				end = start.Add(ls.qty)
 				offsets[k] = end
 				reach = totals[k]
@@ -125,11 +133,11 @@ func (p *pricer) rangeTier(ls *lineState, s *schedule, reach decimal.Decimal, ho
 		ls.a = ls.a.Sub(pct(ls.a, t.value))
 		what = t.value.String() + "% off"
 	case "amount":
-		ls.a = ls.a.Sub(t.value.Mul(ls.per))
-		what = ls.cur.Amount(t.value).String() + " off per unit"
+		ls.a = ls.a.Sub(t.value.Mul(ls.stockPer()))
+		what = ls.perStock(ls.cur, t.value, " off")
 	default:
-		ls.a = t.value.Mul(ls.per)
-		what = "unit price " + ls.cur.Amount(t.value).String()
+		ls.a = t.value.Mul(ls.stockPer())
+		what = "unit price " + ls.stockText(ls.cur, t.value)
 	}
 	if t.fee != nil && chargeFee {
 		ls.f = ls.f.Add(*t.fee)
@@ -174,11 +182,12 @@ func (p *pricer) slab(ls *lineState, s *schedule, start, end decimal.Decimal, ho
 	}
 	before := ls.total()
 	// k turns amounts per unit of quantity into amounts per priced unit.
+	sper := ls.stockPer()
 	scale := func(x decimal.Decimal) decimal.Decimal {
-		if ls.per.Equal(q) {
+		if sper.Equal(q) {
 			return x
 		}
-		return ratio(x.Mul(ls.per), q)
+		return ratio(x.Mul(sper), q)
 	}
 	switch s.unit {
 	case "percent":

@@ -107,6 +107,9 @@ func printPriced(w io.Writer, r *pricing.Result) {
 	fmt.Fprintf(w, "; rounding %s\n", r.Rounding)
 	for _, l := range r.Lines {
 		fmt.Fprintf(w, "\nline %s: %s × %s", l.ID, l.Product, l.Quantity)
+		if l.Unit != "" {
+			fmt.Fprintf(w, " %s", l.Unit)
+		}
 		var notes []string
 		if l.Parent != "" {
 			notes = append(notes, "option of line "+l.Parent)
