@@ -520,13 +520,21 @@ func configure(pr *product, values map[string]string, ls *lineState) error {
 		ls.vals[i], ls.set[i] = normalize(pr, i, v.Attribute.Default), true
 	}
 	for j, o := range pr.options {
+		q, hasQty := qtys[o.opt.ID]
 		if !ls.set[o.varIdx] {
-			ls.vals[o.varIdx], ls.set[o.varIdx] = strconv.FormatBool(o.selected), true
+			selected := o.selected
+			if hasQty {
+				selected = !q.IsZero()
+			}
+			ls.vals[o.varIdx], ls.set[o.varIdx] = strconv.FormatBool(selected), true
 		}
 		if ls.vals[o.varIdx] != "true" {
 			continue
 		}
-		if q, ok := qtys[o.opt.ID]; ok {
+		if hasQty && q.IsZero() {
+			return fmt.Errorf("option %q is selected with quantity 0", o.opt.ID)
+		}
+		if hasQty {
 			ls.optQty[j] = q
 		} else {
 			ls.optQty[j] = decimal.NewFromInt(int64(o.defQty))
@@ -541,6 +549,10 @@ func optionQuantity(pr *product, opt, v string) (decimal.Decimal, error) {
 		return decimal.Decimal{}, fmt.Errorf("product %q has no option %q", pr.sku, opt)
 	}
 	d, err := decimal.NewFromString(v)
+	if err == nil && d.IsZero() {
+		// The configurator's quantity of an option not taken.
+		return d, nil
+	}
 	lo, hi, _ := pr.vars[i].Option.Quantity.Bounds()
 	if err != nil || !d.IsInteger() || d.LessThan(decimal.NewFromInt(int64(lo))) || d.GreaterThan(decimal.NewFromInt(int64(hi))) {
 		return decimal.Decimal{}, fmt.Errorf("quantity %q of option %q is not a whole number in %d..%d", v, opt, lo, hi)

@@ -1,13 +1,19 @@
 package pricing_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/examples/catalogs"
 	"github.com/cpqkit/cpq/pricing"
 )
 
@@ -216,4 +222,26 @@ lines:
 	require.Len(t, list, 1)
 	// "  - {product: SCREW, quantity: 2, unit: " is 40 characters.
 	assert.Equal(t, `q.yaml:4:41: quote.unknown-reference: line 2: product "SCREW" is not sold in unit "boxes"; did you mean "box"? (at lines[1].unit)`, list[0].Error())
+}
+
+// A configuration completed by the configurator carries qty.<option> = 0
+// for options not taken: pricing takes that as "not selected".
+func TestOptionQuantityZeroMeansNotTaken(t *testing.T) {
+	c, err := catalog.LoadFS(catalogs.FS, "server.yaml")
+	require.NoError(t, err)
+	eng, err := pricing.New(c, pricing.Options{})
+	require.NoError(t, err)
+	price := func(values map[string]string) (*pricing.Result, error) {
+		return eng.Price(context.Background(), pricing.Request{Date: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+			Lines: []pricing.Line{{ID: "1", Product: "SRV-R2", Quantity: decimal.NewFromInt(1), Values: values}}})
+	}
+	res, err := price(map[string]string{"ssd_960": "true", "qty.ssd_960": "2", "qty.nvme_3840": "0", "qty.hdd_8t": "0"})
+	require.NoError(t, err)
+	var options []string
+	for _, l := range res.Lines[1:] {
+		options = append(options, l.Product+"×"+l.Quantity.String())
+	}
+	assert.Equal(t, []string{"DRV-SSD-960×2"}, options)
+	_, err = price(map[string]string{"nvme_3840": "true", "qty.nvme_3840": "0"})
+	assert.ErrorContains(t, err, `option "nvme_3840" is selected with quantity 0`)
 }

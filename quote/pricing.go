@@ -41,7 +41,7 @@ func (q *Quote) PricingRequest(date time.Time, include func(Line) bool) pricing.
 		if l.Derived || (include != nil && !include(l)) {
 			continue
 		}
-		pl := pricing.Line{ID: l.ID, Product: l.Product, Quantity: l.Quantity, Group: l.Group}
+		pl := pricing.Line{ID: l.ID, Product: l.Product, Quantity: l.Quantity, Unit: l.Unit, Group: l.Group}
 		if len(l.Configuration) > 0 {
 			pl.Values = map[string]string{}
 			for _, v := range l.Configuration {

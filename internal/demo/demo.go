@@ -280,9 +280,6 @@ func Run(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	// and rules.
 	q.Lines = []quote.Line{{ID: "1", Product: config.Product, Name: "R2 rack server", Quantity: decimal.NewFromInt(2), Unit: "ea"}}
 	for _, c := range config.Values {
-		if strings.HasPrefix(c.Var, "qty.") && c.Value == "0" {
-			continue // the quantity of an option not taken
-		}
 		q.Lines[0].Configuration = append(q.Lines[0].Configuration, quote.ConfigValue{Var: c.Var, Value: c.Value})
 	}
 	if err := q.Price(ctx, engine, today); err != nil {
