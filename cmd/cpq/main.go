@@ -1,13 +1,27 @@
-// Command cpq is the cpqkit command line: it checks catalogs and runs the
-// demo.
+// Command cpq is the cpqkit command line: it runs the demo, checks,
+// configures and prices against catalogs, tests pricing, compares catalog
+// versions, renders and verifies quote documents, and measures speed.
 //
 // Usage:
 //
-//	cpq demo                 run the demo on the example catalogs
+//	cpq demo [--dir DIR] [--font FILE] [--cjk-font FILE]
+//	                         run the demo on the example catalogs
 //	cpq check [--json] FILE...  check catalogs and report every problem
 //	cpq configure [flags] MODEL [var=value ...]  configure a product or an imported model
 //	cpq configure --questionnaire ID [-i | --answers FILE] CATALOG [var=value ...]
 //	                         ask a catalog's questionnaire and rank what fits
+//	cpq price [--json] CATALOG QUOTE
+//	                         price a quote file, with every line's waterfall
+//	cpq test [--run REGEX] [--json] [--junit FILE] [-v] PATH...
+//	                         run pricing test suites (*.test.yaml) against their catalogs
+//	cpq diff-catalog [--json] OLD NEW --quotes DIR
+//	                         re-price quotes under two catalog versions and report what changes
+//	cpq render [flags] QUOTE.json
+//	                         render a quote as a PDF, HTML, JSON or CSV document
+//	cpq verify DOCUMENT.pdf QUOTE.json
+//	                         check a rendered PDF against the stored quote revision
+//	cpq bench [--quick] [--json] [--font FILE [--font-index N]]
+//	                         run the benchmark scenarios and print one table
 package main
 
 import (
@@ -37,6 +51,7 @@ func commands() []command {
 		{"diff-catalog", "re-price quotes under two catalog versions and report what changes", runDiffCatalog},
 		{"render", "render a quote as a PDF, HTML, JSON or CSV document", runRender},
 		{"verify", "check a rendered PDF against the stored quote revision", runVerify},
+		{"bench", "run the benchmark scenarios in this process and print one table", runBench},
 	}
 }
 
