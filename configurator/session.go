@@ -60,8 +60,6 @@ func (e *Explanation) Text(lang string) string {
 			parts[i] = c.Var + " = " + c.Value
 		}
 		fmt.Fprintf(&b, " because of your choice of %s", strings.Join(parts, " and "))
-	} else {
-		b.WriteString(" in any configuration")
 	}
 	if len(e.Rules) > 0 {
 		msgs := make([]string, len(e.Rules))

@@ -36,7 +36,7 @@ func TestRun(t *testing.T) {
 	// 2U; less than 128 GB is out because of the answer.
 	assert.Contains(t, out, "  refused cpu = X9: cpu = X9 is not available because of your choice of chassis = 1U: "+
 		"The X9 processor needs liquid cooling; Liquid cooling fits only the 2U chassis\n")
-	assert.Contains(t, out, "  refused memory_gb = 96: memory_gb = 96 is not available in any configuration: "+
+	assert.Contains(t, out, "  refused memory_gb = 96: memory_gb = 96 is not available: "+
 		"What will the server mainly run? — Virtual machines\n")
 	assert.Contains(t, out, "  hdd_8t can be: false\n  gpu_h100 can be: false\n", "3.5-inch drives and the H100 need 2U")
 
