@@ -107,31 +107,3 @@ func ExampleRenderer_CSV() {
 	// Q-1001,1,approved,1,1,,,DESK,Standing desk,,,2,pcs,725,652.5,10,1305,EUR,false,0,false,,false,true
 	// Q-1001,1,approved,2,2,,,INSTALL,Installation,,,1,,350,350,0,350,EUR,false,0,false,,false,true
 }
-
-// A PDF needs a TrueType font given as bytes; a collection (.ttc) is read
-// with the index of its face. VerifyPDF later checks the file against the
-// stored revision.
-func ExampleRenderer_PDF() {
-	font, err := render.ReadFontFace(os.DirFS("/usr/share/fonts/truetype/wqy"), "wqy-microhei.ttc", 0)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	r, err := render.New(render.Config{Fonts: render.Fonts{Regular: font}, Approvals: exampleGate})
-	if err != nil {
-		panic(err)
-	}
-	f, err := os.CreateTemp("", "quote-*.pdf")
-	if err != nil {
-		panic(err)
-	}
-	defer os.Remove(f.Name())
-	q := exampleQuote()
-	if err := r.PDF(context.Background(), f, q, render.Options{Final: true}); err != nil {
-		panic(err)
-	}
-	f.Close()
-	pdf, _ := os.ReadFile(f.Name())
-	info, err := render.VerifyPDF(pdf, q)
-	fmt.Println(info.Status, err)
-}
