@@ -43,8 +43,10 @@
 //   - Positive tables use Compact-Table: per (position, value) a bitset of
 //     the rows holding it; the current table (rows still valid) is a
 //     reversible sparse bitset updated incrementally (by the removed values,
-//     or by the remaining ones when fewer); supports are checked through
-//     residues, each caching the support word it found.
+//     or by the remaining ones when fewer; a single value, the common case
+//     of an assignment, is intersected directly without a union loop);
+//     supports are checked through residues, each caching the support word
+//     it found.
 //   - Negative tables use the same data and count: a value is unsupported
 //     when the forbidden rows with it number as many as the combinations of
 //     the other positions' domains.
@@ -85,6 +87,34 @@
 // added, so an earlier result for a subset of the choices bounds the
 // search, and one for a superset gives witnesses.
 //
+// Where a costly query goes (synthetic model, one of its first choices):
+// 60–125 values are resolved by search, about 85% of them in the first pass
+// (fail limit 16); each successful search yields about one new covered
+// value (widening adds few), takes about 9 decisions of some 30 µs each,
+// plus about 100 µs to assign and propagate the target. Tried and not kept,
+// because they did not pay on that model:
+//
+//   - a larger pool of solutions of the model shared by all sessions: 4,000
+//     solutions from random-phase searches (minutes to build) cover 580 of
+//     677 valid values after a first choice (the first query's own 147
+//     solutions: 520), 0–80% after a second, 0–70% after a third, at most
+//     a quarter and mostly none after a fourth: combinations of choices are
+//     too specific for any precomputed pool;
+//   - preferring uncovered values in the guess of a guided search (one
+//     solution to cover several targets): about 50% more decisions, no
+//     fewer searches;
+//   - one search per variable for all its unresolved values (one failure
+//     refutes them all): impossible values rarely share a variable, and
+//     such searches abort more often;
+//   - light propagation in guided searches (each table once per decision,
+//     every constraint checked at a leaf): about twice the decisions, p99
+//     worse;
+//   - after each witness, short searches for the uncovered values of the
+//     target's neighbours in the same state (reusing its propagation): they
+//     mostly fail, p99 worse;
+//   - the witness that agrees with the most choices instead of the most
+//     recent one: no change.
+//
 // Choices are assumptions of each query, never part of the compiled model,
 // so everything stored in the compiled model holds for every session. No
 // clauses are learned; should learning be added, learned constraints must
@@ -114,10 +144,11 @@
 //   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.3–1.5 ms,
 //     p90 ~5 ms, p99 17–19 ms, max ~40 ms;
 //   - synthetic automotive tables (GenerateAutomotive defaults: 100
-//     variables, 100 tables, ~200,000 rows): p50 ~0.4 ms, p90 25–35 ms,
-//     p99 70–80 ms, max ~90 ms. The costly choices are the first few of a
-//     configuration, where many values need a new witness and each search
-//     step propagates through some 30 tables (~35 µs).
+//     variables, 100 tables, ~200,000 rows): p50 ~0.3 ms, p90 23–27 ms,
+//     p99 64–70 ms, max ~80–90 ms. The costly choices are the first few of
+//     a configuration, where many values need a new witness and each search
+//     step propagates through some 30 tables (~30 µs); see above for what
+//     that time is spent on.
 //
 // Compile takes ~0.1 s and ~7 MiB for the synthetic model, ~7 ms and
 // ~2.5 MiB for automotive01; the first query on a compiled model (all

@@ -276,11 +276,19 @@ func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 		}
 		e.vals = vals
 		sup := t.sup
+		var one []uint64 // the single value's support words, if one
+		if len(vals) == 1 {
+			one = sup[vals[0] : vals[0]+tnw]
+		}
 		for k := lim - 1; k >= 0; k-- {
 			wi := idx[k]
 			var m uint64
-			for _, s := range vals {
-				m |= sup[s+wi]
+			if one != nil {
+				m = one[wi]
+			} else {
+				for _, s := range vals {
+					m |= sup[s+wi]
+				}
 			}
 			old := mem[t.wOff+wi]
 			var nv uint64
