@@ -199,33 +199,31 @@ func (s *Session) setFree(a *catalog.Attribute, value string) error {
 		value = d.String()
 	}
 	old, had := s.free[a.ID]
-	s.free[a.ID] = value
-	_, err := s.validIndices()
-	if had {
-		s.free[a.ID] = old
-	} else {
-		delete(s.free, a.ID)
-	}
-	if err != nil {
-		if !errors.Is(err, ErrInconsistent) {
-			return err
-		}
-		rule := Rule{ID: "rules"}
-		s.free[a.ID] = value
-		if rules, _ := s.activeFreeRules(); len(rules) > 0 {
-			if fr := firstBroken(rules, s.freeVars()); fr != nil {
-				rule = fr.rule
-			} else {
-				rule = rules[0].rule
-			}
-		}
+	restore := func() {
 		if had {
 			s.free[a.ID] = old
 		} else {
 			delete(s.free, a.ID)
 		}
+	}
+	// Try the value; on refusal find the rule it breaks, then put the old
+	// value back.
+	s.free[a.ID] = value
+	if _, err := s.validIndices(); err != nil {
+		defer restore()
+		if !errors.Is(err, ErrInconsistent) {
+			return err
+		}
+		rule := Rule{ID: "rules"}
+		if rules, _ := s.activeFreeRules(); len(rules) > 0 {
+			rule = rules[0].rule
+			if fr := firstBroken(rules, s.freeVars()); fr != nil {
+				rule = fr.rule
+			}
+		}
 		return &RuleError{Var: a.ID, Value: value, Rule: rule}
 	}
+	restore()
 	s.push()
 	s.free[a.ID] = value
 	return nil
