@@ -1,0 +1,277 @@
+package cpqhttp
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/cpqkit/cpq"
+	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/configurator"
+)
+
+// DefaultMaxBody is the largest request body accepted when Config.MaxBody
+// is zero: 1 MiB.
+const DefaultMaxBody = 1 << 20
+
+// Config is what New serves.
+type Config struct {
+	// Kit answers every request. Required.
+	Kit *cpq.Kit
+	// Authenticator tells the tenant and user of every request. Required.
+	Authenticator Authenticator
+	// Sessions keeps configuration sessions; nil means a MemorySessions,
+	// which suits a single instance only.
+	Sessions SessionStore
+	// MaxBody bounds request bodies, in bytes; zero means DefaultMaxBody.
+	MaxBody int64
+	// Now tells the time pricing previews are dated; nil means the system
+	// clock. It should agree with the Kit's clock.
+	Now func() time.Time
+	// Language is the language of explanations; empty means "en".
+	Language string
+}
+
+type server struct {
+	kit      *cpq.Kit
+	auth     Authenticator
+	sessions SessionStore
+	maxBody  int64
+	now      func() time.Time
+	lang     string
+}
+
+// ErrConfig is returned by New for a Config without a Kit or an
+// Authenticator.
+var ErrConfig = errors.New("cpqhttp: invalid configuration")
+
+// New returns the handler of the JSON API, under /v1/. Every request is
+// authenticated first; errors are answered as application/problem+json.
+func New(cfg Config) (http.Handler, error) {
+	if cfg.Kit == nil || cfg.Authenticator == nil {
+		return nil, errors.Join(ErrConfig, errors.New("a Kit and an Authenticator are required"))
+	}
+	s := &server{kit: cfg.Kit, auth: cfg.Authenticator, sessions: cfg.Sessions, maxBody: cfg.MaxBody, now: cfg.Now, lang: cfg.Language}
+	if s.sessions == nil {
+		s.sessions = NewMemorySessions()
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.lang == "" {
+		s.lang = "en"
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /v1/sessions", s.handle(s.createSession))
+	mux.Handle("GET /v1/sessions/{id}", s.handle(s.getSession))
+	mux.Handle("POST /v1/sessions/{id}/choices", s.handle(s.setChoice))
+	mux.Handle("DELETE /v1/sessions/{id}/choices/{var}", s.handle(s.unsetChoice))
+	mux.Handle("GET /v1/sessions/{id}/explain", s.handle(s.explain))
+	mux.Handle("POST /v1/sessions/{id}/complete", s.handle(s.complete))
+	mux.Handle("POST /v1/price", s.handle(s.price))
+	mux.Handle("POST /v1/quotes", s.handle(s.createQuote))
+	mux.Handle("GET /v1/quotes/{id}", s.handle(s.getQuote))
+	mux.Handle("/", s.handle(func(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+		return 0, nil, newProblem(http.StatusNotFound, CodeNotFound, "no such resource: "+r.URL.Path)
+	}))
+	return mux, nil
+}
+
+// handlerFunc answers an authenticated request with a status and a value to
+// write as JSON, or an error to write as a problem.
+type handlerFunc func(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error)
+
+func (s *server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := s.auth.Authenticate(r)
+		if err != nil || id.Tenant == "" || id.User == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cpqkit"`)
+			writeProblem(w, newProblem(http.StatusUnauthorized, CodeUnauthenticated, "missing or invalid credentials"))
+			return
+		}
+		status, v, err := h(r.Context(), id, w, r)
+		if err != nil {
+			writeProblem(w, problemFor(err, s.lang))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+	})
+}
+
+// Session is a configuration session as the API shows it.
+type Session struct {
+	ID      string                `json:"id"`
+	Product string                `json:"product"`
+	Version int64                 `json:"version"`
+	Choices []configurator.Choice `json:"choices"`
+	// Domains are what every variable can still take.
+	Domains []configurator.Domain `json:"domains"`
+	// Complete says whether every variable is settled.
+	Complete bool `json:"complete"`
+}
+
+type createSessionRequest struct {
+	Product string `json:"product"`
+}
+
+type choiceRequest struct {
+	Var   string `json:"var"`
+	Value string `json:"value"`
+}
+
+// model returns the model of a product of the catalog in force today,
+// checking first that the catalog has it, so that unknown SKUs are not
+// compiled (nor remembered).
+func (s *server) model(ctx context.Context, sku string) (*configurator.Model, error) {
+	if sku == "" {
+		return nil, invalid("product is required")
+	}
+	cat, err := s.kit.Catalog(s.now())
+	if err != nil {
+		return nil, err
+	}
+	p, err := cat.Product(sku)
+	if err != nil {
+		return nil, err
+	}
+	if !p.IsConfigurable() {
+		return nil, errors.Join(catalog.ErrNotFound, errors.New("product "+sku+" is not configurable"))
+	}
+	return s.kit.Model(ctx, sku)
+}
+
+// load restores a stored session into a fresh session of its model.
+func (s *server) load(ctx context.Context, id Identity, sid string) (*configurator.Session, int64, error) {
+	snap, version, err := s.sessions.Get(ctx, id.Tenant, sid)
+	if err != nil {
+		return nil, 0, err
+	}
+	m, err := s.model(ctx, snap.Product)
+	if err != nil {
+		return nil, 0, err
+	}
+	sess := m.NewSession()
+	if err := sess.Restore(snap); err != nil {
+		return nil, 0, err
+	}
+	return sess, version, nil
+}
+
+func (s *server) view(sid string, version int64, sess *configurator.Session) (*Session, error) {
+	domains, err := sess.ValidDomains()
+	if err != nil {
+		return nil, err
+	}
+	choices := sess.Choices()
+	if choices == nil {
+		choices = []configurator.Choice{}
+	}
+	return &Session{ID: sid, Product: sess.Model().Name(), Version: version, Choices: choices, Domains: domains, Complete: sess.IsComplete()}, nil
+}
+
+func (s *server) createSession(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var req createSessionRequest
+	if err := decode(w, r, s.maxBody, &req); err != nil {
+		return 0, nil, err
+	}
+	m, err := s.model(ctx, req.Product)
+	if err != nil {
+		return 0, nil, err
+	}
+	sess := m.NewSession()
+	sid := rand.Text()
+	version, err := s.sessions.Put(ctx, id.Tenant, sid, sess.Snapshot(), 0)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.view(sid, version, sess)
+	if err != nil {
+		return 0, nil, err
+	}
+	w.Header().Set("Location", "/v1/sessions/"+sid)
+	return http.StatusCreated, v, nil
+}
+
+func (s *server) getSession(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	sid := r.PathValue("id")
+	sess, version, err := s.load(ctx, id, sid)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.view(sid, version, sess)
+	return http.StatusOK, v, err
+}
+
+// change applies a change to a stored session and stores the result; a
+// refused change stores nothing.
+func (s *server) change(ctx context.Context, id Identity, sid string, f func(*configurator.Session) error) (int, any, error) {
+	sess, version, err := s.load(ctx, id, sid)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := f(sess); err != nil {
+		return 0, nil, err
+	}
+	version, err = s.sessions.Put(ctx, id.Tenant, sid, sess.Snapshot(), version)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.view(sid, version, sess)
+	return http.StatusOK, v, err
+}
+
+func (s *server) setChoice(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var req choiceRequest
+	if err := decode(w, r, s.maxBody, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Var == "" || req.Value == "" {
+		return 0, nil, invalid("var and value are required")
+	}
+	return s.change(ctx, id, r.PathValue("id"), func(sess *configurator.Session) error {
+		return sess.Set(req.Var, req.Value)
+	})
+}
+
+func (s *server) unsetChoice(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	return s.change(ctx, id, r.PathValue("id"), func(sess *configurator.Session) error {
+		return sess.Unset(r.PathValue("var"))
+	})
+}
+
+func (s *server) explain(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	variable, value := r.URL.Query().Get("var"), r.URL.Query().Get("value")
+	if variable == "" || value == "" {
+		return 0, nil, invalid("the var and value query parameters are required")
+	}
+	sess, _, err := s.load(ctx, id, r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	e, err := sess.Explain(variable, value)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, Explanation{Explanation: e, Text: e.Text(s.lang)}, nil
+}
+
+func (s *server) complete(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	sess, _, err := s.load(ctx, id, r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := sess.Complete(configurator.Strategy{})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, c, nil
+}

@@ -1,0 +1,182 @@
+package cpqhttp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/cpqkit/cpq/approval"
+	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/configurator"
+	"github.com/cpqkit/cpq/pricing"
+	"github.com/cpqkit/cpq/quote"
+)
+
+// Problem is an error response in the format of RFC 9457
+// (application/problem+json), with a stable Code a client may branch on.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	// Code is stable across releases, unlike Title and Detail.
+	Code string `json:"code"`
+	// Explanation says why a configuration value is not available
+	// (config.not_available).
+	Explanation *Explanation `json:"explanation,omitempty"`
+}
+
+// Explanation is a configurator explanation with its text.
+type Explanation struct {
+	*configurator.Explanation
+	Text string `json:"text"`
+}
+
+// The problem codes.
+const (
+	CodeUnauthenticated  = "auth.unauthenticated"
+	CodeMalformed        = "request.malformed"
+	CodeInvalid          = "request.invalid"
+	CodeTooLarge         = "request.too_large"
+	CodeUnsupportedMedia = "request.unsupported_media_type"
+	CodeNotFound         = "route.not_found"
+	CodeMethodNotAllowed = "route.method_not_allowed"
+	CodeProductNotFound  = "product.not_found"
+	CodeUnknownVariable  = "config.unknown_variable"
+	CodeUnknownValue     = "config.unknown_value"
+	CodeNotAvailable     = "config.not_available"
+	CodeInconsistent     = "config.inconsistent"
+	CodeSessionNotFound  = "session.not_found"
+	CodeSessionConflict  = "session.conflict"
+	CodePricingInvalid   = "pricing.invalid_request"
+	CodePricingRefused   = "pricing.refused"
+	CodeQuoteNotFound    = "quote.not_found"
+	CodeQuoteConflict    = "quote.conflict"
+	CodeNotAuthorized    = "approval.not_authorized"
+	CodeSelfApproval     = "approval.self_approval"
+	CodeStaleSeal        = "approval.stale_seal"
+	CodeInternal         = "internal"
+)
+
+// problemType is the base of the type URIs; a problem's type is this and
+// its code, so that it is stable and documented in one place.
+const problemType = "https://cpqkit.dev/problems/"
+
+func newProblem(status int, code, detail string) *Problem {
+	return &Problem{Type: problemType + code, Title: http.StatusText(status), Status: status, Detail: detail, Code: code}
+}
+
+// errBadRequest marks errors of the request itself (missing fields).
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+func invalid(format string, args ...any) error { return badRequest{fmt.Sprintf(format, args...)} }
+
+// problemFor maps an error to its problem. Errors it does not know are 500s
+// whose detail does not leak the error.
+func problemFor(err error, lang string) *Problem {
+	var (
+		p        *Problem
+		br       badRequest
+		conflict *configurator.ConflictError
+		ruleErr  *configurator.RuleError
+		maxBytes *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &maxBytes):
+		return newProblem(http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxBytes.Limit))
+	case errors.As(err, &br):
+		return newProblem(http.StatusBadRequest, CodeInvalid, br.msg)
+	case errors.Is(err, errMalformed):
+		return newProblem(http.StatusBadRequest, CodeMalformed, "the body is not valid JSON for this request: "+strings.TrimPrefix(err.Error(), errMalformed.Error()+": "))
+	case errors.Is(err, ErrUnauthenticated):
+		return newProblem(http.StatusUnauthorized, CodeUnauthenticated, "missing or invalid credentials")
+	case errors.As(err, &conflict):
+		p := newProblem(http.StatusConflict, CodeNotAvailable, conflict.Explanation.Text(lang))
+		p.Explanation = &Explanation{Explanation: conflict.Explanation, Text: conflict.Explanation.Text(lang)}
+		return p
+	case errors.As(err, &ruleErr):
+		return newProblem(http.StatusConflict, CodeNotAvailable, ruleErr.Error())
+	case errors.Is(err, configurator.ErrUnknownVariable):
+		return newProblem(http.StatusBadRequest, CodeUnknownVariable, err.Error())
+	case errors.Is(err, configurator.ErrUnknownValue):
+		return newProblem(http.StatusUnprocessableEntity, CodeUnknownValue, err.Error())
+	case errors.Is(err, configurator.ErrNotAvailable):
+		return newProblem(http.StatusConflict, CodeNotAvailable, err.Error())
+	case errors.Is(err, configurator.ErrInconsistent):
+		return newProblem(http.StatusConflict, CodeInconsistent, err.Error())
+	case errors.Is(err, ErrSessionNotFound):
+		return newProblem(http.StatusNotFound, CodeSessionNotFound, "no such configuration session")
+	case errors.Is(err, ErrSessionConflict):
+		return newProblem(http.StatusConflict, CodeSessionConflict, "the session was changed by another request; read it again")
+	case errors.Is(err, catalog.ErrNotFound):
+		return newProblem(http.StatusNotFound, CodeProductNotFound, err.Error())
+	case errors.Is(err, pricing.ErrInvalidRequest), errors.Is(err, pricing.ErrNoPrice), errors.Is(err, pricing.ErrNoRates):
+		return newProblem(http.StatusUnprocessableEntity, CodePricingInvalid, err.Error())
+	case errors.Is(err, pricing.ErrBelowFloor), errors.Is(err, pricing.ErrBelowMinMargin),
+		errors.Is(err, pricing.ErrHeaderDiscountLimit), errors.Is(err, pricing.ErrRuleConflict):
+		return newProblem(http.StatusUnprocessableEntity, CodePricingRefused, err.Error())
+	case errors.Is(err, quote.ErrNotFound):
+		return newProblem(http.StatusNotFound, CodeQuoteNotFound, "no such quote")
+	case errors.Is(err, quote.ErrConflict):
+		return newProblem(http.StatusConflict, CodeQuoteConflict, err.Error())
+	case errors.Is(err, approval.ErrSelfApproval):
+		return newProblem(http.StatusForbidden, CodeSelfApproval, err.Error())
+	case errors.Is(err, approval.ErrNotAuthorized):
+		return newProblem(http.StatusForbidden, CodeNotAuthorized, err.Error())
+	case errors.Is(err, approval.ErrStaleSeal):
+		return newProblem(http.StatusConflict, CodeStaleSeal, err.Error())
+	}
+	return newProblem(http.StatusInternalServerError, CodeInternal, "")
+}
+
+func writeProblem(w http.ResponseWriter, p *Problem) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+var errMalformed = errors.New("malformed body")
+
+// decode reads a JSON body into v: one JSON value, no unknown fields, at
+// most limit bytes.
+func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, _ := strings.Cut(ct, ";")
+		if mt = strings.TrimSpace(strings.ToLower(mt)); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+			return newProblem(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "the body must be application/json")
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w: empty body", errMalformed)
+		}
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			return err
+		}
+		// Syntax errors, wrong types, unknown fields and values their
+		// types refuse (a decimal that is not a number) alike.
+		return fmt.Errorf("%w: %s", errMalformed, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			return err
+		}
+		return fmt.Errorf("%w: data after the JSON value", errMalformed)
+	}
+	return nil
+}
+
+// Error makes a Problem an error, so that handlers may return one as it is.
+func (p *Problem) Error() string { return p.Code + ": " + p.Detail }
