@@ -67,24 +67,63 @@ func New(cfg Config) (http.Handler, error) {
 	if s.lang == "" {
 		s.lang = "en"
 	}
-	mux := http.NewServeMux()
-	mux.Handle("POST /v1/sessions", s.handle(s.createSession))
-	mux.Handle("GET /v1/sessions/{id}", s.handle(s.getSession))
-	mux.Handle("POST /v1/sessions/{id}/choices", s.handle(s.setChoice))
-	mux.Handle("DELETE /v1/sessions/{id}/choices/{var}", s.handle(s.unsetChoice))
-	mux.Handle("GET /v1/sessions/{id}/explain", s.handle(s.explain))
-	mux.Handle("POST /v1/sessions/{id}/complete", s.handle(s.complete))
-	mux.Handle("POST /v1/price", s.handle(s.price))
-	mux.Handle("POST /v1/quotes", s.handle(s.createQuote))
-	mux.Handle("GET /v1/quotes/{id}", s.handle(s.getQuote))
-	mux.Handle("/", s.handle(func(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	mux := &api{ServeMux: http.NewServeMux()}
+	for _, rt := range s.routes() {
+		mux.register(rt.Method+" "+rt.Pattern, s.handle(rt.handler))
+	}
+	mux.register("GET /openapi.json", http.HandlerFunc(s.openAPI))
+	mux.register("/", s.handle(func(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
 		return 0, nil, newProblem(http.StatusNotFound, CodeNotFound, "no such resource: "+r.URL.Path)
 	}))
 	return mux, nil
 }
 
+// api is the mux of the API, remembering the patterns it serves.
+type api struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (a *api) register(pattern string, h http.Handler) {
+	a.ServeMux.Handle(pattern, h)
+	a.patterns = append(a.patterns, pattern)
+}
+
+// route is one endpoint of the API: what the mux serves and what the
+// OpenAPI document describes, from the same table.
+type route struct {
+	Method, Pattern, Summary string
+	// Body names the request body's schema, if the route takes one.
+	Body    string
+	handler handlerFunc
+}
+
+// routes returns every authenticated endpoint of the API.
+func (s *server) routes() []route {
+	return []route{
+		{"POST", "/v1/sessions", "Start a configuration session", "createSessionRequest", s.createSession},
+		{"GET", "/v1/sessions/{id}", "A session's choices and valid domains", "", s.getSession},
+		{"POST", "/v1/sessions/{id}/choices", "Choose a value", "choiceRequest", s.setChoice},
+		{"DELETE", "/v1/sessions/{id}/choices/{var}", "Withdraw a choice", "", s.unsetChoice},
+		{"GET", "/v1/sessions/{id}/explain", "Why a value is withheld", "", s.explain},
+		{"POST", "/v1/sessions/{id}/complete", "A complete valid configuration", "", s.complete},
+		{"POST", "/v1/price", "Price lines without storing them", "PriceRequest", s.price},
+		{"POST", "/v1/quotes", "Make, price and store a draft quote", "QuoteRequest", s.createQuote},
+		{"GET", "/v1/quotes/{id}", "A quote of the tenant", "", s.getQuote},
+		{"PUT", "/v1/quotes/{id}", "Edit and reprice a draft quote (If-Match: version)", "QuoteRequest", s.updateQuote},
+		{"GET", "/v1/quotes/{id}/approvals/preview", "The approvals a submission would need, and discount guidance", "", s.previewApprovals},
+		{"POST", "/v1/quotes/{id}/submit", "Submit the quote for approval", "ApprovalRequest", s.submit},
+		{"POST", "/v1/quotes/{id}/steps/{step}/approve", "Approve a step", "DecisionRequest", s.approve},
+		{"POST", "/v1/quotes/{id}/steps/{step}/reject", "Reject a step", "DecisionRequest", s.reject},
+		{"POST", "/v1/quotes/{id}/recall", "Take a pending approval back", "ApprovalRequest", s.recall},
+		{"POST", "/v1/quotes/{id}/present", "Present the quote, through the approval gate", "ApprovalRequest", s.present},
+		{"GET", "/v1/quotes/{id}/document", "The quote's document (html, json, csv, pdf)", "", s.document},
+	}
+}
+
 // handlerFunc answers an authenticated request with a status and a value to
-// write as JSON, or an error to write as a problem.
+// write as JSON, or an error to write as a problem; a zero status and no
+// error mean the handler wrote the response itself.
 type handlerFunc func(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error)
 
 func (s *server) handle(h handlerFunc) http.Handler {
@@ -99,6 +138,9 @@ func (s *server) handle(h handlerFunc) http.Handler {
 		if err != nil {
 			writeProblem(w, problemFor(err, s.lang))
 			return
+		}
+		if status == 0 {
+			return // the handler wrote the response itself
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")

@@ -24,19 +24,35 @@ import (
 
 var day = time.Date(2030, time.March, 4, 9, 0, 0, 0, time.UTC)
 
-type noDirectory struct{}
+// orgChart resolves the approvers of the server catalog's policy: bob is
+// every owner's manager, carol the regional VP, dave in finance, erin in
+// legal.
+type orgChart struct{}
 
-func (noDirectory) Members(context.Context, string, string, string) ([]string, error) {
+func (orgChart) Members(_ context.Context, _, kind, name string) ([]string, error) {
+	switch kind + ":" + name {
+	case "role:regional_vp":
+		return []string{"carol"}, nil
+	case "group:finance":
+		return []string{"dave"}, nil
+	case "group:legal":
+		return []string{"erin"}, nil
+	}
 	return nil, nil
 }
 
-func (noDirectory) Related(context.Context, string, string, *quote.Quote) ([]string, error) {
+func (orgChart) Related(_ context.Context, _, relation string, _ *quote.Quote) ([]string, error) {
+	if relation == "manager_of_owner" {
+		return []string{"bob"}, nil
+	}
 	return nil, nil
 }
 
 // fixture is a server of the example server catalog on loopback, with
 // tokens for two tenants.
 type fixture struct {
+	kit      *cpq.Kit
+	handler  http.Handler
 	srv      *httptest.Server
 	auth     *cpqhttp.TokenAuthenticator
 	sessions *cpqhttp.MemorySessions
@@ -47,7 +63,7 @@ func newFixture(t *testing.T) *fixture {
 	cat, err := catalog.LoadFS(catalogs.FS, "server.yaml")
 	require.NoError(t, err)
 	now := func() time.Time { return day }
-	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: memory.New(), Directory: noDirectory{}, Clock: crm.ClockFunc(now)})
+	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: memory.New(), Directory: orgChart{}, Clock: crm.ClockFunc(now)})
 	require.NoError(t, err)
 	auth := &cpqhttp.TokenAuthenticator{Secret: []byte("0123456789abcdef0123456789abcdef"), Now: now}
 	sessions := cpqhttp.NewMemorySessions()
@@ -55,7 +71,7 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, auth: auth, sessions: sessions}
+	return &fixture{kit: kit, handler: h, srv: srv, auth: auth, sessions: sessions}
 }
 
 func (f *fixture) token(tenant, user string) string {
@@ -65,6 +81,12 @@ func (f *fixture) token(tenant, user string) string {
 // do sends a request as a tenant's user (no token when tenant is empty)
 // and decodes the JSON answer into a map.
 func (f *fixture) do(t *testing.T, tenant, method, path, body string) (*http.Response, map[string]any) {
+	t.Helper()
+	return f.doAs(t, tenant, "alice", method, path, body, nil)
+}
+
+// doAs sends a request as a tenant's user, with extra headers.
+func (f *fixture) doAs(t *testing.T, tenant, user, method, path, body string, header map[string]string) (*http.Response, map[string]any) {
 	t.Helper()
 	var r io.Reader
 	if body != "" {
@@ -76,7 +98,10 @@ func (f *fixture) do(t *testing.T, tenant, method, path, body string) (*http.Res
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if tenant != "" {
-		req.Header.Set("Authorization", "Bearer "+f.token(tenant, "alice"))
+		req.Header.Set("Authorization", "Bearer "+f.token(tenant, user))
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
 	}
 	resp, err := f.srv.Client().Do(req)
 	require.NoError(t, err)
@@ -94,7 +119,7 @@ func requireProblem(t *testing.T, resp *http.Response, v map[string]any, status 
 	assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
 	assert.Equal(t, code, v["code"])
 	assert.Equal(t, float64(status), v["status"])
-	assert.Equal(t, "https://cpqkit.dev/problems/"+code, v["type"])
+	assert.Equal(t, "urn:cpqkit:problem:"+code, v["type"])
 	assert.Equal(t, http.StatusText(status), v["title"])
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/cpqkit/cpq/configurator"
 	"github.com/cpqkit/cpq/pricing"
 	"github.com/cpqkit/cpq/quote"
+	"github.com/cpqkit/cpq/render"
 )
 
 // Problem is an error response in the format of RFC 9457
@@ -24,6 +25,9 @@ type Problem struct {
 	Detail string `json:"detail,omitempty"`
 	// Code is stable across releases, unlike Title and Detail.
 	Code string `json:"code"`
+	// Missing lists the approval steps not granted for the quote's
+	// current content (approval.required).
+	Missing []string `json:"missing,omitempty"`
 	// Explanation says why a configuration value is not available
 	// (config.not_available).
 	Explanation *Explanation `json:"explanation,omitempty"`
@@ -58,15 +62,33 @@ const (
 	CodeNotAuthorized    = "approval.not_authorized"
 	CodeSelfApproval     = "approval.self_approval"
 	CodeStaleSeal        = "approval.stale_seal"
+	CodeApprovalNotFound = "approval.not_found"
+	CodeStepNotFound     = "approval.step_not_found"
+	CodeNotPending       = "approval.not_pending"
+	CodeAlreadyDecided   = "approval.already_decided"
+	CodeNoApprover       = "approval.no_approver"
+	CodeApprovalInvalid  = "approval.invalid_request"
+	CodeApprovalRequired = "approval.required"
+	CodeQuoteTransition  = "quote.invalid_transition"
+	CodeQuoteLocked      = "quote.locked"
+	CodeQuoteInvalid     = "quote.invalid"
+	CodePrecondition     = "request.precondition_required"
+	CodeDocumentNoFont   = "document.no_font"
+	CodeDocumentLanguage = "document.unknown_language"
+	CodeDocumentFormat   = "document.unknown_format"
 	CodeInternal         = "internal"
 )
 
-// problemType is the base of the type URIs; a problem's type is this and
-// its code, so that it is stable and documented in one place.
-const problemType = "https://cpqkit.dev/problems/"
+// problemType is the base of the type URIs: a problem's type is the URN
+// urn:cpqkit:problem:<code>, stable and resolvable by nobody, so that it
+// names the problem without pointing at a web page.
+const problemType = "urn:cpqkit:problem:"
+
+// ProblemType returns the type URI of a problem code.
+func ProblemType(code string) string { return problemType + code }
 
 func newProblem(status int, code, detail string) *Problem {
-	return &Problem{Type: problemType + code, Title: http.StatusText(status), Status: status, Detail: detail, Code: code}
+	return &Problem{Type: ProblemType(code), Title: http.StatusText(status), Status: status, Detail: detail, Code: code}
 }
 
 // errBadRequest marks errors of the request itself (missing fields).
@@ -132,6 +154,37 @@ func problemFor(err error, lang string) *Problem {
 		return newProblem(http.StatusForbidden, CodeNotAuthorized, err.Error())
 	case errors.Is(err, approval.ErrStaleSeal):
 		return newProblem(http.StatusConflict, CodeStaleSeal, err.Error())
+	case errors.Is(err, approval.ErrCrossTenant):
+		return newProblem(http.StatusNotFound, CodeQuoteNotFound, "no such quote")
+	case errors.Is(err, approval.ErrNotFound):
+		return newProblem(http.StatusNotFound, CodeApprovalNotFound, "the quote has no approval")
+	case errors.Is(err, approval.ErrNotRequired):
+		return newProblem(http.StatusNotFound, CodeStepNotFound, err.Error())
+	case errors.Is(err, approval.ErrNotPending):
+		return newProblem(http.StatusConflict, CodeNotPending, err.Error())
+	case errors.Is(err, approval.ErrAlreadyDecided):
+		return newProblem(http.StatusConflict, CodeAlreadyDecided, err.Error())
+	case errors.Is(err, approval.ErrNoApprover):
+		return newProblem(http.StatusUnprocessableEntity, CodeNoApprover, err.Error())
+	case errors.Is(err, approval.ErrInvalid):
+		return newProblem(http.StatusBadRequest, CodeApprovalInvalid, err.Error())
+	case errors.Is(err, approval.ErrApprovalRequired):
+		p := newProblem(http.StatusConflict, CodeApprovalRequired, err.Error())
+		var gate *approval.GateError
+		if errors.As(err, &gate) {
+			p.Missing = gate.Missing
+		}
+		return p
+	case errors.Is(err, quote.ErrTransition), errors.Is(err, quote.ErrGateRequired):
+		return newProblem(http.StatusConflict, CodeQuoteTransition, err.Error())
+	case errors.Is(err, quote.ErrLocked):
+		return newProblem(http.StatusConflict, CodeQuoteLocked, err.Error())
+	case errors.Is(err, quote.ErrInvalid):
+		return newProblem(http.StatusUnprocessableEntity, CodeQuoteInvalid, err.Error())
+	case errors.Is(err, render.ErrNoFont):
+		return newProblem(http.StatusUnprocessableEntity, CodeDocumentNoFont, "PDF documents are not available: the server has no fonts configured for them")
+	case errors.Is(err, render.ErrUnknownLanguage):
+		return newProblem(http.StatusBadRequest, CodeDocumentLanguage, err.Error())
 	}
 	return newProblem(http.StatusInternalServerError, CodeInternal, "")
 }

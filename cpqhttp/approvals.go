@@ -1,0 +1,131 @@
+package cpqhttp
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/cpqkit/cpq/approval"
+)
+
+// ApprovalRequest is the body of submit, recall and present; every field is
+// optional, and so is the body.
+type ApprovalRequest struct {
+	// Seal is the seal of the revision the user saw; when given, the
+	// request is refused (approval.stale_seal) if the quote changed since.
+	Seal    string `json:"seal,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// DecisionRequest is an approver's decision on a step. The approver is the
+// authenticated user.
+type DecisionRequest struct {
+	// Seal is the seal of the revision the approver saw. Required.
+	Seal string `json:"seal"`
+	// Comment is required for a rejection.
+	Comment string `json:"comment,omitempty"`
+	// OnBehalfOf names the assignee a delegate decides for, when the
+	// delegate acts for several.
+	OnBehalfOf string `json:"on_behalf_of,omitempty"`
+}
+
+func actor(id Identity) approval.Actor { return approval.Actor{Tenant: id.Tenant, User: id.User} }
+
+// decodeOptional decodes a body if there is one.
+func (s *server) decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	return decode(w, r, s.maxBody, v)
+}
+
+func (s *server) previewApprovals(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	q, err := s.kit.Store().Get(ctx, id.Tenant, r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := s.kit.Approvals().Preview(ctx, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, p, nil
+}
+
+// request reads the optional body of submit, recall and present.
+func (s *server) request(id Identity, w http.ResponseWriter, r *http.Request) (approval.Request, error) {
+	var req ApprovalRequest
+	if err := s.decodeOptional(w, r, &req); err != nil {
+		return approval.Request{}, err
+	}
+	return approval.Request{Tenant: id.Tenant, Quote: r.PathValue("id"), Seal: req.Seal, Comment: req.Comment}, nil
+}
+
+func (s *server) submit(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := s.request(id, w, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := s.kit.Approvals().Submit(ctx, actor(id), req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *server) recall(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := s.request(id, w, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	a, err := s.kit.Approvals().Recall(ctx, actor(id), req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *server) present(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	req, err := s.request(id, w, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	q, err := s.kit.Approvals().Present(ctx, actor(id), req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, q, nil
+}
+
+func (s *server) decide(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request, approve bool) (int, any, error) {
+	var req DecisionRequest
+	if err := decode(w, r, s.maxBody, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Seal == "" {
+		return 0, nil, invalid("seal is required: the seal of the revision decided on")
+	}
+	if !approve && req.Comment == "" {
+		return 0, nil, invalid("comment is required for a rejection")
+	}
+	dr := approval.DecisionRequest{Tenant: id.Tenant, Quote: r.PathValue("id"), Step: r.PathValue("step"), Seal: req.Seal, Comment: req.Comment, OnBehalfOf: req.OnBehalfOf}
+	var (
+		a   *approval.Approval
+		err error
+	)
+	if approve {
+		a, err = s.kit.Approvals().Approve(ctx, actor(id), dr)
+	} else {
+		a, err = s.kit.Approvals().Reject(ctx, actor(id), dr)
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
+}
+
+func (s *server) approve(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return s.decide(ctx, id, w, r, true)
+}
+
+func (s *server) reject(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return s.decide(ctx, id, w, r, false)
+}
