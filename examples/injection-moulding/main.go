@@ -8,7 +8,8 @@
 //     amortised over the batch, the mould amortised over its life and
 //     overhead, and the price that gives the catalog's 28 % target margin;
 //   - prices order quantities of the housing in PC, each with the volume
-//     discount tier it reaches, the rounded unit price and the margin left;
+//     discount tier it reaches, the unit price, the line total (rounded to
+//     the cent) and the margin left;
 //   - selects the press for a custom part of 120 × 80 mm with a 42.5 g shot
 //     in a four-cavity mould, from the clamp force, shot capacity and
 //     tie-bar spacing the catalog's press_for_part selector asks for.
@@ -111,8 +112,8 @@ func buildUp(ctx context.Context, w io.Writer, engine *pricing.Engine) error {
 }
 
 // batches prints the housing in PC at three order quantities: the volume
-// discount tier each reaches, the unit price rounded to the cent, and the
-// margin that is left.
+// discount tier each reaches, the unit price shown to the cent, the line
+// total and the margin that is left.
 func batches(ctx context.Context, w io.Writer, engine *pricing.Engine) error {
 	fmt.Fprintln(w, "MP-HOUSING-A in PC by order quantity:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -51,17 +51,18 @@ func TestRun(t *testing.T) {
 		assert.Equal(t, want, row(t, out, want[0]), "cost build-up row %s", want[0])
 	}
 
-	// PC at 0.578359 a part before discount; the unit price is rounded to
-	// the cent after the volume discount:
-	//   5,000: no tier,   0.578359        → 0.58, × 5000  = 2900.00,
-	//          margin (0.58 − 0.416419) / 0.58 = 28.20 %
-	//  20,000: 3 % off,   0.578359 × 0.97 = 0.561009 → 0.56, × 20000 = 11200.00,
-	//          margin (0.56 − 0.416419) / 0.56 = 25.64 %
-	//  60,000: 6 % off,   0.578359 × 0.94 = 0.543658 → 0.54, × 60000 = 32400.00,
-	//          margin (0.54 − 0.416419) / 0.54 = 22.89 %
-	assert.Equal(t, []string{"5000", "none", "(below", "10000", "parts)", "0.58", "2900.00", "EUR", "28.20", "%"}, row(t, out, "5000"))
-	assert.Equal(t, []string{"20000", "tier", "10000–49999:", "3%", "off", "0.56", "11200.00", "EUR", "25.64", "%"}, row(t, out, "20000"))
-	assert.Equal(t, []string{"60000", "tier", "50000+:", "6%", "off", "0.54", "32400.00", "EUR", "22.89", "%"}, row(t, out, "60000"))
+	// PC at 0.5783594568 a part before discount (cost 0.4164188089); the
+	// line total is rounded to the cent after the volume discount, and the
+	// unit price is shown to the cent:
+	//   5,000: no tier,   × 5000 = 2891.7972… → 2891.80 (0.58 a part),
+	//          margin (2891.80 − 2082.0940) / 2891.80 = 28.00 %
+	//  20,000: 3 % off,   0.5610086731 × 20000 = 11220.1734… → 11220.17
+	//          (0.56), margin (11220.17 − 8328.3762) / 11220.17 = 25.77 %
+	//  60,000: 6 % off,   0.5436578894 × 60000 = 32619.4733… → 32619.47
+	//          (0.54), margin (32619.47 − 24985.1285) / 32619.47 = 23.40 %
+	assert.Equal(t, []string{"5000", "none", "(below", "10000", "parts)", "0.58", "2891.80", "EUR", "28.00", "%"}, row(t, out, "5000"))
+	assert.Equal(t, []string{"20000", "tier", "10000–49999:", "3%", "off", "0.56", "11220.17", "EUR", "25.77", "%"}, row(t, out, "20000"))
+	assert.Equal(t, []string{"60000", "tier", "50000+:", "6%", "off", "0.54", "32619.47", "EUR", "23.40", "%"}, row(t, out, "60000"))
 
 	// 120 × 80 mm = 96 cm² per cavity × 4 cavities × 0.35 t/cm² = 134.4 t;
 	// the shot 42.5 g × 4 × 1.25 = 212.5 g; the mould 120 + 200 = 320 mm

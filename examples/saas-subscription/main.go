@@ -5,9 +5,9 @@
 //
 //   - 120 seats of Fleet Analytics Pro with API access and onboarding for
 //     terms of 12, 24 and 36 months: the seats in graduated tiers (the
-//     first 50 at 45 USD a month, the next 200 at 39), a term discount of
-//     5 % for 24 months and 10 % for 36, and the quote's MRR, ARR and
-//     total contract value;
+//     first 50 at the list price, the next 200 at 6 USD a month off), a
+//     term discount of 5 % for 24 months and 10 % for 36, and the quote's
+//     MRR, ARR and total contract value;
 //   - 30 more seats added mid-term, from 15 April to the end of the
 //     contract on 31 December, prorated by day and priced in the tier the
 //     seats enter after the 120 the customer has;

@@ -16,8 +16,8 @@ func TestRun(t *testing.T) {
 	out := buf.String()
 	t.Log("\n" + out)
 
-	// 120 seats a month in graduated tiers: 50 × 45 + 70 × 39 = 2250 +
-	// 2730 = 4980 USD; API access 500 a month; onboarding of 120 seats is
+	// 120 seats a month in graduated tiers, seats 51–250 at 6 off:
+	// 120 × 45 − 70 × 6 = 5400 − 420 = 4980 USD; API access 500 a month; onboarding of 120 seats is
 	// the 101–500 block, 15000 once.
 	//   12 months: seats 4980 × 12 = 59760, API 6000; MRR 4980 + 500 =
 	//              5480, ARR 65760, TCV 59760 + 6000 + 15000 = 80760.
@@ -34,12 +34,13 @@ func TestRun(t *testing.T) {
 	// 2026-04-15 to 2026-12-31: 8 whole months to 2026-12-14, then the 17
 	// days from 12-15 to 12-31 over the 31 days of that period: 8 + 17/31 =
 	// 8.548387096774 months. Listed at 30 × 45 = 1350 a month: 1350 ×
-	// 8.548387096774 = 11540.32; seats 121–150 are in the 51–250 tier:
-	// 30 × 39 = 1170 a month × 8.548387096774 = 10001.6129… → 10001.61.
+	// 8.548387096774 = 11540.32; seats 121–150 are in the 51–250 tier,
+	// 6 off each: 1350 − 30 × 6 = 1170 a month × 8.548387096774 =
+	// 10001.6129… → 10001.61.
 	// MRR 10001.61 / 8.548387096774 = 1169.9996… → 1170.00, ARR 14040.
 	assert.Contains(t, out, "  term 8.548387096774 months, prorated by_day\n")
 	assert.Contains(t, out, "  list 1350.00 → proration 11540.32 → schedule seat_tiers 10001.61 → rounding 10001.61\n")
-	assert.Contains(t, out, "graduated: 30 at 39.00 USD\n")
+	assert.Contains(t, out, "graduated: 30 at 6.00 USD\n")
 	assert.Contains(t, out, "  net 10001.61 USD, MRR 1170.00 USD, ARR 14040.00 USD\n")
 
 	// In euros a seat is 42 a month, EU residency 3 more: 150 × 45 = 6750
