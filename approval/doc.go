@@ -34,6 +34,8 @@
 // lets a user's delegate decide for them for a period, and the decision
 // records both. Escalate, called by the host (the library starts no
 // timers), moves steps pending past their SLA to the escalation approver.
+// Inbox lists the pending steps a user may decide now, as an assignee or
+// as a current delegate, across the quotes of their tenant.
 //
 // # Smart re-approval
 //

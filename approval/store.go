@@ -67,6 +67,11 @@ type Store interface {
 	// step that escalates due at or before the time (Approval.NextDue),
 	// earliest first.
 	Due(ctx context.Context, before time.Time, limit int) ([]*Approval, error)
+	// Pending returns the pending approvals of a tenant with a pending
+	// step (a step of the level that waits for decisions) of which one of
+	// the users is an assignee, ordered by ID; up to limit of them, or
+	// all when limit is zero or less. No users match nothing.
+	Pending(ctx context.Context, tenant string, users []string, limit int) ([]*Approval, error)
 }
 
 // Directory resolves approvers to users. The host implements it over its

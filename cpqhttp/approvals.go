@@ -129,3 +129,19 @@ func (s *server) approve(ctx context.Context, id Identity, w http.ResponseWriter
 func (s *server) reject(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
 	return s.decide(ctx, id, w, r, false)
 }
+
+// Inbox is the answer of GET /v1/approvals/inbox.
+type Inbox struct {
+	// Items are the pending steps the user may decide now, each for one
+	// assignee: the user, or a user who delegated to them (then a decision
+	// names it as on_behalf_of).
+	Items []approval.InboxItem `json:"items"`
+}
+
+func (s *server) inbox(ctx context.Context, id Identity, _ http.ResponseWriter, _ *http.Request) (int, any, error) {
+	items, err := s.kit.Approvals().Inbox(ctx, actor(id))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, Inbox{Items: items}, nil
+}

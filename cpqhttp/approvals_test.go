@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -167,4 +168,51 @@ func TestPresentWithoutApprovalNeeded(t *testing.T) {
 	resp, v := f.do(t, "acme", "POST", "/v1/quotes/"+id+"/present", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	assert.Equal(t, "presented", v["status"])
+}
+
+func TestInbox(t *testing.T) {
+	f := newFixture(t)
+	inbox := func(tenant, user string) []any {
+		t.Helper()
+		resp, v := f.doAs(t, tenant, user, "GET", "/v1/approvals/inbox", "", nil)
+		require.Equal(t, http.StatusOK, resp.StatusCode, v)
+		return v["items"].([]any)
+	}
+	id, q := discountedQuote(t, f, "15")
+	assert.Empty(t, inbox("acme", "bob"), "nothing submitted yet")
+
+	resp, v := f.do(t, "acme", "POST", "/v1/quotes/"+id+"/submit", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	seal := v["seal"].(string)
+
+	// bob, every owner's manager, has the manager's step of alice's quote
+	// (18.4 % off list), pending since the submission.
+	items := inbox("acme", "bob")
+	require.Len(t, items, 1)
+	it := items[0].(map[string]any)
+	assert.Equal(t, id, it["quote"])
+	assert.Equal(t, q["number"], it["number"])
+	assert.Equal(t, id+"/1", it["approval"])
+	assert.Equal(t, seal, it["seal"])
+	assert.Equal(t, "manager_discount", it["step"])
+	assert.Equal(t, "Discount over 10 %", it["name"])
+	assert.Equal(t, float64(1), it["level"])
+	assert.Equal(t, "bob", it["assignee"])
+	assert.Nil(t, it["delegation"])
+	assert.Equal(t, "alice", it["submitter"])
+	assert.Equal(t, day.Format(time.RFC3339), it["since"])
+	assert.Equal(t, map[string]any{"condition": "quote.max_line_discount_percent > 10",
+		"facts": []any{map[string]any{"name": "quote.max_line_discount_percent", "value": "18.4"}}}, it["trigger"])
+
+	assert.Empty(t, inbox("acme", "alice"), "the owner and submitter decides nothing")
+	assert.Empty(t, inbox("acme", "carol"), "not an assignee")
+	assert.Empty(t, inbox("globex", "bob"), "another tenant sees nothing")
+
+	// Decided, the step leaves the inbox.
+	resp, v = f.doAs(t, "acme", "bob", "POST", "/v1/quotes/"+id+"/steps/manager_discount/approve", `{"seal":"`+seal+`"}`, nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Empty(t, inbox("acme", "bob"))
+
+	resp, v = f.do(t, "", "GET", "/v1/approvals/inbox", "")
+	requireProblem(t, resp, v, http.StatusUnauthorized, cpqhttp.CodeUnauthenticated)
 }

@@ -20,6 +20,8 @@
 //	PUT    /v1/quotes/{id}                  edit and reprice a draft; If-Match: <version>
 //	GET    /v1/quotes/{id}/approvals/preview  the approvals a submission would need, and why,
 //	                                        with each line's discount limit
+//	GET    /v1/approvals/inbox              the pending steps the user may decide now
+//	                                        (as an assignee or a current delegate)
 //	POST   /v1/quotes/{id}/submit           {seal?, comment?} submit for approval
 //	POST   /v1/quotes/{id}/steps/{step}/approve  {seal, comment?, on_behalf_of?}
 //	POST   /v1/quotes/{id}/steps/{step}/reject   {seal, comment, on_behalf_of?}

@@ -112,6 +112,7 @@ func (s *server) routes() []route {
 		{"GET", "/v1/quotes/{id}", "A quote of the tenant", "", s.getQuote},
 		{"PUT", "/v1/quotes/{id}", "Edit and reprice a draft quote (If-Match: version)", "QuoteRequest", s.updateQuote},
 		{"GET", "/v1/quotes/{id}/approvals/preview", "The approvals a submission would need, and discount guidance", "", s.previewApprovals},
+		{"GET", "/v1/approvals/inbox", "The pending steps the user may decide now, as an assignee or a delegate", "", s.inbox},
 		{"POST", "/v1/quotes/{id}/submit", "Submit the quote for approval", "ApprovalRequest", s.submit},
 		{"POST", "/v1/quotes/{id}/steps/{step}/approve", "Approve a step", "DecisionRequest", s.approve},
 		{"POST", "/v1/quotes/{id}/steps/{step}/reject", "Reject a step", "DecisionRequest", s.reject},

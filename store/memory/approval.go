@@ -181,6 +181,40 @@ func (s *Store) Due(ctx context.Context, before time.Time, limit int) ([]*approv
 	return out, nil
 }
 
+// Pending returns the tenant's pending approvals with a pending step
+// assigned to one of the users, ordered by ID.
+func (s *Store) Pending(ctx context.Context, tenant string, users []string, limit int) ([]*approval.Approval, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pending approvals: %w", err)
+	}
+	out := []*approval.Approval{}
+	if len(users) == 0 {
+		return out, nil
+	}
+	s.mu.RLock()
+	var rows []record.Approval
+	for _, row := range s.approvals.rows {
+		if row.Tenant == tenant && row.Status == string(approval.StatusPending) {
+			rows = append(rows, row)
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(rows, func(a, b record.Approval) int { return cmp.Compare(a.ID, b.ID) })
+	for _, row := range rows {
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		a, err := record.DecodeApproval(row.Doc)
+		if err != nil {
+			return nil, err
+		}
+		if record.PendingFor(a, users) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
 // approvalTx is a transaction with the approval writes.
 type approvalTx struct {
 	*tx

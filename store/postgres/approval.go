@@ -69,6 +69,33 @@ func (s *Store) Due(ctx context.Context, before time.Time, limit int) ([]*approv
 		ORDER BY next_due, tenant, id LIMIT $2`, record.BoundKey(before), limit)
 }
 
+// Pending returns the tenant's pending approvals with a pending step
+// assigned to one of the users, ordered by ID. Users PostgreSQL cannot
+// hold as text match nothing and are not sent.
+func (s *Store) Pending(ctx context.Context, tenant string, users []string, limit int) ([]*approval.Approval, error) {
+	var sent []string
+	for _, u := range users {
+		if record.Text(u) {
+			sent = append(sent, u)
+		}
+	}
+	if len(sent) == 0 || !record.Text(tenant) {
+		return []*approval.Approval{}, ctx.Err()
+	}
+	query := `SELECT document FROM {schema}.approvals a
+		WHERE tenant = $1 AND status = 'pending' AND EXISTS (
+			SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(a.document->'steps') = 'array' THEN a.document->'steps' ELSE '[]' END) s,
+				json_array_elements_text(CASE WHEN json_typeof(s->'assignees') = 'array' THEN s->'assignees' ELSE '[]' END) u
+			WHERE s->>'status' = 'pending' AND u = ANY($2))
+		ORDER BY id`
+	args := []any{tenant, sent}
+	if limit > 0 {
+		query += ` LIMIT $3`
+		args = append(args, limit)
+	}
+	return approvalRepo{s: s, q: s.pool}.approvals(ctx, "pending approvals", query, args...)
+}
+
 // approvalRepo reads approvals through a querier. Keys PostgreSQL cannot
 // hold as text match nothing and are not sent.
 type approvalRepo struct {

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -60,6 +61,26 @@ func (s *Store) Due(ctx context.Context, before time.Time, limit int) ([]*approv
 	return approvalRepo{q: s.readers}.approvals(ctx, "due approvals", `SELECT document FROM approvals
 		WHERE status = 'pending' AND next_due IS NOT NULL AND next_due <= ?
 		ORDER BY next_due, tenant, id LIMIT ?`, record.BoundKey(before), limit)
+}
+
+// Pending returns the tenant's pending approvals with a pending step
+// assigned to one of the users, ordered by ID.
+func (s *Store) Pending(ctx context.Context, tenant string, users []string, limit int) ([]*approval.Approval, error) {
+	if len(users) == 0 {
+		return []*approval.Approval{}, ctx.Err()
+	}
+	list, err := json.Marshal(users)
+	if err != nil {
+		return nil, fmt.Errorf("pending approvals: %w", err)
+	}
+	if limit <= 0 {
+		limit = -1
+	}
+	return approvalRepo{q: s.readers}.approvals(ctx, "pending approvals", `SELECT document FROM approvals a
+		WHERE tenant = ? AND status = 'pending' AND EXISTS (
+			SELECT 1 FROM json_each(a.document, '$.steps') s, json_each(s.value, '$.assignees') u
+			WHERE json_extract(s.value, '$.status') = 'pending' AND u.value IN (SELECT value FROM json_each(?)))
+		ORDER BY id LIMIT ?`, tenant, string(list), limit)
 }
 
 // approvalRepo reads approvals through a querier.

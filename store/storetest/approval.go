@@ -55,6 +55,7 @@ var approvalTests = []approvalSubtest{
 	{"Trail", testApprovalTrail},
 	{"Delegations", testApprovalDelegations},
 	{"Due", testApprovalDue},
+	{"Pending", testApprovalPending},
 	{"Tenants", testApprovalTenants},
 	{"Workflow", testApprovalWorkflow},
 	{"ParallelDecisions", testApprovalParallelDecisions},
@@ -507,4 +508,40 @@ func testApprovalTenants(t *testing.T, s ApprovalStore) {
 	a.Tenant = globex
 	requireIs(t, s.InApprovalTx(ctx, func(tx approval.Tx) error { return tx.UpdateApproval(ctx, a) }), approval.ErrNotFound,
 		"an update cannot reach another tenant's approval")
+}
+
+func testApprovalPending(t *testing.T, s ApprovalStore) {
+	ctx := context.Background()
+	a1 := SampleApproval(acme, "q-1", 1) // legal (level 2) pending for lena and lou; manager (mia) approved
+	other := SampleApproval(globex, "q-2", 1)
+	closed := SampleApproval(acme, "q-3", 1)
+	closed.Status = approval.StatusRecalled
+	early := SampleApproval(acme, "q-4", 1) // level 1 pending for mia, legal waiting
+	early.Steps[0].Status, early.Steps[0].Decisions = approval.StepPending, nil
+	early.Steps[1].Status = approval.StepWaiting
+	createApprovals(t, s, early, closed, other, a1)
+
+	ids := func(tenant string, users []string, limit int) []string {
+		t.Helper()
+		as, err := s.Pending(ctx, tenant, users, limit)
+		require.NoError(t, err)
+		out := []string{}
+		for _, a := range as {
+			assert.Equal(t, tenant, a.Tenant)
+			out = append(out, a.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"q-1/1"}, ids(acme, []string{"lena"}, 0), "not the recalled q-3, nor q-4 whose legal step waits")
+	assert.Equal(t, []string{"q-4/1"}, ids(acme, []string{"mia"}, 0), "mia's step of q-1 is approved")
+	assert.Equal(t, []string{"q-1/1", "q-4/1"}, ids(acme, []string{"mia", "lou"}, 0), "any of the users, by ID")
+	assert.Equal(t, []string{"q-1/1"}, ids(acme, []string{"mia", "lou"}, 1))
+	assert.Empty(t, ids(acme, []string{"len", "Lena", "dan"}, 0), "whole names; dan only decided")
+	assert.Empty(t, ids(acme, nil, 0))
+	assert.Equal(t, []string{"q-2/1"}, ids(globex, []string{"lena"}, 0))
+	assert.Empty(t, ids("initech", []string{"lena", "mia"}, 0))
+
+	a1.Steps[1].Status, a1.Status, a1.ClosedAt = approval.StepApproved, approval.StatusApproved, T0.Add(time.Hour)
+	require.NoError(t, s.InApprovalTx(ctx, func(tx approval.Tx) error { return tx.UpdateApproval(ctx, a1) }))
+	assert.Empty(t, ids(acme, []string{"lena", "lou"}, 0), "approved since")
 }

@@ -3,6 +3,7 @@ package record
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cpqkit/cpq/approval"
@@ -185,4 +186,24 @@ func checkTime(t time.Time) error {
 // asInvalid makes an error match approval.ErrInvalid too.
 func asInvalid(err error) error {
 	return fmt.Errorf("%w (%w)", approval.ErrInvalid, err)
+}
+
+// PendingFor reports whether an approval is pending with a pending step
+// of which one of the users is an assignee: what approval.Store.Pending
+// selects.
+func PendingFor(a *approval.Approval, users []string) bool {
+	if a.Status != approval.StatusPending {
+		return false
+	}
+	for _, s := range a.Steps {
+		if s.Status != approval.StepPending {
+			continue
+		}
+		for _, u := range s.Assignees {
+			if slices.Contains(users, u) {
+				return true
+			}
+		}
+	}
+	return false
 }
