@@ -22,6 +22,7 @@
 //	                         check a rendered PDF against the stored quote revision
 //	cpq bench [--quick] [--json] [--font FILE [--font-index N]]
 //	                         run the benchmark scenarios and print one table
+//	cpq serve [--addr 127.0.0.1:8080] [--dir DIR] [--secret S]  serve the JSON API on the example server catalog
 package main
 
 import (
@@ -52,6 +53,7 @@ func commands() []command {
 		{"render", "render a quote as a PDF, HTML, JSON or CSV document", runRender},
 		{"verify", "check a rendered PDF against the stored quote revision", runVerify},
 		{"bench", "run the benchmark scenarios in this process and print one table", runBench},
+		{"serve", "serve the JSON API on the example server catalog, with demo tokens", runServe},
 	}
 }
 

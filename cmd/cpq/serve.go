@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/cpqkit/cpq"
+	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/cpqhttp"
+	"github.com/cpqkit/cpq/examples/catalogs"
+	"github.com/cpqkit/cpq/quote"
+	"github.com/cpqkit/cpq/store/sqlite"
+)
+
+// serveTenant is the tenant every demo token names.
+const serveTenant = "acme"
+
+// serveUsers are the demo users a token is printed for: the salesperson
+// and the approvers of the server catalog's rules.
+var serveUsers = []string{"alice", "mia", "victor", "fred", "lena"}
+
+// serveTokenLife is how long the printed tokens are valid.
+const serveTokenLife = 12 * time.Hour
+
+// Timeouts of the HTTP server.
+const (
+	serveReadHeaderTimeout = 10 * time.Second
+	serveReadTimeout       = 30 * time.Second
+	serveWriteTimeout      = 2 * time.Minute
+	serveIdleTimeout       = 2 * time.Minute
+	serveShutdownTimeout   = 10 * time.Second
+	serveMaxHeaderBytes    = 64 << 10
+)
+
+// serveOptions are the inputs of serve.
+type serveOptions struct {
+	// Addr is the address to listen on; port 0 picks a free one.
+	Addr string
+	// Dir holds the SQLite database; it must exist.
+	Dir string
+	// Secret signs the bearer tokens; empty means 32 random bytes.
+	Secret []byte
+	// Ready, if set, is called with the bound address once the server
+	// accepts connections.
+	Ready func(addr net.Addr)
+}
+
+// runServe serves the JSON API on the embedded SQLite store until SIGINT
+// or SIGTERM.
+func runServe(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dir := fs.String("dir", "", "directory for the SQLite database (default: a new temporary directory)")
+	secret := fs.String("secret", "", "secret that signs the bearer tokens (default: a random one)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: cpq serve [--addr 127.0.0.1:8080] [--dir DIR] [--secret S]")
+		return 2
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "cpq-serve-")
+		if err != nil {
+			fmt.Fprintf(stderr, "cpq serve: %v\n", err)
+			return 1
+		}
+		*dir = d
+	} else if err := os.MkdirAll(*dir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "cpq serve: %v\n", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts := serveOptions{Addr: *addr, Dir: *dir}
+	if *secret != "" {
+		opts.Secret = []byte(*secret)
+	}
+	if err := serve(ctx, opts, stdout); err != nil {
+		fmt.Fprintf(stderr, "cpq serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// serve serves the API until ctx is done, then shuts the server down
+// gracefully and returns nil.
+func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error) {
+	secret := opts.Secret
+	if len(secret) == 0 {
+		secret = make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return err
+		}
+	}
+	cat, err := catalog.LoadFS(catalogs.FS, "server.yaml")
+	if err != nil {
+		return err
+	}
+	dbPath := filepath.Join(opts.Dir, "cpq.db")
+	store, err := sqlite.Open(ctx, sqlite.Config{Path: dbPath})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := store.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: orgChart{}})
+	if err != nil {
+		return err
+	}
+	auth := &cpqhttp.TokenAuthenticator{Secret: secret}
+	handler, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, MaxBody: cpqhttp.DefaultMaxBody})
+	if err != nil {
+		return err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", opts.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: serveReadHeaderTimeout,
+		ReadTimeout:       serveReadTimeout,
+		WriteTimeout:      serveWriteTimeout,
+		IdleTimeout:       serveIdleTimeout,
+		MaxHeaderBytes:    serveMaxHeaderBytes,
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "cpqkit API for catalog %s %s, SQLite at %s\n", cat.ID, cat.Version, dbPath)
+	fmt.Fprintf(stdout, "listening on %s\n", url)
+	fmt.Fprintf(stdout, "OpenAPI:     %s/openapi.json\n", url)
+	expiry := time.Now().Add(serveTokenLife)
+	fmt.Fprintf(stdout, "bearer tokens of tenant %s, valid until %s:\n", serveTenant, expiry.Format(time.RFC3339))
+	for _, u := range serveUsers {
+		fmt.Fprintf(stdout, "  %-7s %s\n", u, auth.Issue(cpqhttp.Identity{Tenant: serveTenant, User: u}, expiry))
+	}
+	fmt.Fprintf(stdout, "e.g. curl -H 'Authorization: Bearer <token>' -d '{\"product\":\"SRV-R2\"}' %s/v1/sessions\n", url)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	if opts.Ready != nil {
+		opts.Ready(ln.Addr())
+	}
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		<-served
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// orgChart is the demo company's org chart, as the approval engine asks
+// it: alice sells, mia is her manager, victor the regional VP, fred is in
+// finance and lena in legal.
+type orgChart struct{}
+
+func (orgChart) Members(_ context.Context, _, kind, name string) ([]string, error) {
+	switch kind + ":" + name {
+	case "group:finance":
+		return []string{"fred"}, nil
+	case "group:legal":
+		return []string{"lena"}, nil
+	}
+	return nil, nil
+}
+
+func (orgChart) Related(_ context.Context, _, relation string, q *quote.Quote) ([]string, error) {
+	switch relation {
+	case "manager_of_owner":
+		return map[string][]string{"alice": {"mia"}}[q.Header.Owner], nil
+	case "regional_vp":
+		return []string{"victor"}, nil
+	}
+	return nil, nil
+}
