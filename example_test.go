@@ -115,8 +115,8 @@ func ExampleKit_PriceQuote() {
 	// Output:
 	// 5 × SRV-R2
 	//   list       21000.00  list price 4200.00 USD × 5 from price book usd_list
-	//   surcharge  27750.00  surcharge cpu_x7 (cpu = X7): +1350 per unit
-	//   surcharge  29850.00  surcharge memory: +420 per unit
+	//   surcharge  27750.00  surcharge cpu_x7 (cpu = X7): +1350 per unit, cost +850
+	//   surcharge  29850.00  surcharge memory: +420 per unit, cost +270
 	//   schedule   28656.00  Server volume discount: tier 5–19 reached by quantity 5 of product SRV-R2 on the quote: 4% off
 	// 10 × DRV-SSD-960
 	//   list        2100.00  list price 210.00 USD × 10 from price book usd_list

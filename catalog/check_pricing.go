@@ -58,6 +58,7 @@ func (k *checker) checkPricing() {
 			if e.Unit != "" {
 				k.checkEntryUnit(ep, e)
 			}
+			k.checkSurchargeCosts(ep, e)
 		}
 	}
 	if g := k.c.Guardrails; g != nil {
@@ -241,4 +242,27 @@ func unitsHint(unit string, units []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (units: %s)", strings.Join(units, ", "))
+}
+
+// checkSurchargeCosts checks the costs of an entry's surcharges: a number
+// is not negative, a formula compiles like the surcharge's formula, and
+// the line has a cost for them to add to (the entry's, or a cost build-up).
+func (k *checker) checkSurchargeCosts(path string, e *PriceEntry) {
+	prod := k.x.products[e.Product]
+	for j, s := range e.Surcharges {
+		if s == nil || s.Cost.IsZero() {
+			continue
+		}
+		cp := joinPath(indexPath(joinPath(path, "surcharges"), j), "cost")
+		if d, err := decimal.NewFromString(strings.TrimSpace(s.Cost.Source)); err == nil {
+			if d.IsNegative() {
+				k.p.addAt(cp, CodeRange, "cost %s of surcharge %q is negative; a surcharge cost adds to the line's cost", d, s.ID)
+			}
+		} else if prod != nil {
+			k.exprs.price(cp, prod, &s.Cost)
+		}
+		if prod != nil && e.Cost == nil && (prod.Pricing == nil || prod.Pricing.Method != MethodCostPlus) {
+			k.p.addAt(cp, CodeRequired, "surcharge %q has a cost but the entry of %q has none for it to add to", s.ID, e.Product)
+		}
+	}
 }

@@ -381,6 +381,10 @@ type Surcharge struct {
 	// Amount is a fixed surcharge; Formula computes one.
 	Amount  *decimal.Decimal `yaml:"amount"`
 	Formula Expr             `yaml:"formula"`
+	// Cost is what the surcharge adds to the line's unit cost when it
+	// applies, per the entry's unit like the amount: a number (cost: 1900)
+	// or a formula over the same values as Formula. Empty adds nothing.
+	Cost Expr `yaml:"cost"`
 
 	Pos Pos `yaml:"-"`
 }

@@ -199,3 +199,61 @@ products:
 	assert.False(t, ok)
 	assert.Equal(t, []string{"pc", "box", "half"}, p.SellingUnits())
 }
+
+// TestSurchargeCostMistakes checks the costs of surcharges: a negative
+// number, a formula that does not compile and a cost on an entry without
+// one, each at the line and column worked out by hand.
+func TestSurchargeCostMistakes(t *testing.T) {
+	src := `id: p
+version: "1"
+effective_from: 2026-01-01
+currency: EUR
+products:
+  - sku: DESK
+    name: Desk
+    attributes:
+      - {id: size, type: enum, values: [S, L], default: S}
+  - {sku: LAMP, name: Lamp}
+price_books:
+  - id: eur
+    currency: EUR
+    standard: true
+    entries:
+      - product: DESK
+        price: 100
+        cost: 60
+        surcharges:
+          - {id: large, when: {size: L}, amount: 30, cost: -5}
+          - {id: wide, amount: 10, cost: sise == "L" ? 4 : 2}
+          - {id: ok, when: {size: L}, amount: 5, cost: 3}
+      - product: LAMP
+        price: 40
+        surcharges:
+          - {id: bulb, amount: 5, cost: 2}
+`
+	_, err := catalog.Parse([]byte(src), "p.yaml")
+	var list catalog.Errors
+	require.ErrorAs(t, err, &list)
+	type want struct {
+		line, col int
+		code      string
+		path      string
+	}
+	wants := []want{
+		{20, 60, "catalog.range", "price_books[0].entries[0].surcharges[0].cost"},        // -5
+		{21, 42, "formula.unknown-name", "price_books[0].entries[0].surcharges[1].cost"}, // sise
+		{26, 41, "catalog.required", "price_books[0].entries[1].surcharges[0].cost"},     // LAMP has no cost
+	}
+	var b strings.Builder
+	for _, e := range list {
+		fmt.Fprintln(&b, e.Error())
+	}
+	require.Len(t, list, len(wants), "problems:\n%s", b.String())
+	for i, w := range wants {
+		got := list[i]
+		assert.Equal(t, w.line, got.Pos.Line, "problem %d: %s", i, got)
+		assert.Equal(t, w.col, got.Pos.Column, "problem %d: %s", i, got)
+		assert.Equal(t, w.code, got.Code, "problem %d: %s", i, got)
+		assert.Equal(t, w.path, got.Path, "problem %d: %s", i, got)
+	}
+}

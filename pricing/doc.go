@@ -35,7 +35,11 @@
 //  2. contracted: a customer's contracted price replaces the list price.
 //  3. surcharge: each variant condition of the configuration (a when match
 //     on attribute and option values, an if formula, or both) adds its
-//     amount or formula per unit.
+//     amount or formula per unit. A surcharge's cost (a number or a
+//     formula) is added to the line's unit cost exactly when the surcharge
+//     applies, and only to a line whose cost is known (the entry's cost or
+//     a cost build-up); its step says "cost +1900". A cost formula that
+//     gives a negative cost is an error.
 //  4. proration and uplift (subscriptions): the price of one price period
 //     becomes the price of the term; a renewal line adds the renewal
 //     uplift.

@@ -146,6 +146,9 @@ type entry struct {
 type surcharge struct {
 	s    *catalog.Surcharge
 	when []match
+	// cost is the surcharge's cost when it is a number (costFixed).
+	cost      decimal.Decimal
+	costFixed bool
 }
 
 type match struct {
@@ -561,6 +564,9 @@ func (e *Engine) prepareEntry(en *catalog.PriceEntry, bookID string) *entry {
 			continue
 		}
 		sc := &surcharge{s: s}
+		if d, err := decimal.NewFromString(strings.TrimSpace(s.Cost.Source)); err == nil {
+			sc.cost, sc.costFixed = d, true
+		}
 		for _, m := range s.When {
 			i := pr.varIdx[m.Var]
 			mt := match{varIdx: i}

@@ -472,7 +472,11 @@ func (p *pricer) surcharges(ls *lineState) error {
 			}
 			amount = v
 		}
-		if amount.IsZero() {
+		cost, err := p.surchargeCost(ls, sc)
+		if err != nil {
+			return err
+		}
+		if amount.IsZero() && cost.IsZero() {
 			continue
 		}
 		before := ls.total()
@@ -488,9 +492,39 @@ func (p *pricer) surcharges(ls *lineState) error {
 				per += ", " + signed(unit) + " per " + ls.unitName + " (" + ls.unitEqs(en) + ")"
 			}
 		}
-		p.step(ls, StepSurcharge, s.ID, before, ls.cur, fmt.Sprintf("surcharge %s%s: %s %s", s.ID, describeWhen(ls, sc), signed(amount), per))
+		reason := fmt.Sprintf("surcharge %s%s: %s %s", s.ID, describeWhen(ls, sc), signed(amount), per)
+		if !cost.IsZero() {
+			ls.cost = ls.cost.Add(ls.fromEntry(en, cost).Mul(ls.per))
+			reason += ", cost " + signed(cost)
+		}
+		p.step(ls, StepSurcharge, s.ID, before, ls.cur, reason)
 	}
 	return nil
+}
+
+// surchargeCost is the cost per the entry's unit that a surcharge which
+// applies adds to the line's cost: zero when it has none or the line's
+// cost is unknown.
+func (p *pricer) surchargeCost(ls *lineState, sc *surcharge) (decimal.Decimal, error) {
+	s := sc.s
+	switch {
+	case !ls.hasCost:
+		return decimal.Zero, nil
+	case sc.costFixed:
+		return sc.cost, nil
+	}
+	prog := s.Cost.Program()
+	if prog == nil {
+		return decimal.Zero, nil
+	}
+	v, err := prog.EvalDecimal(p.priceVars(ls))
+	if err != nil {
+		return decimal.Zero, fmt.Errorf("surcharge %q cost: %w", s.ID, err)
+	}
+	if v.IsNegative() {
+		return decimal.Zero, fmt.Errorf("surcharge %q: cost formula gives %s; a cost is never negative", s.ID, v)
+	}
+	return v, nil
 }
 
 func describeWhen(ls *lineState, sc *surcharge) string {
