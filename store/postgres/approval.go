@@ -23,7 +23,7 @@ var _ approval.Store = (*Store)(nil)
 func (s *Store) InApprovalTx(ctx context.Context, fn func(tx approval.Tx) error) error {
 	return s.InTx(ctx, func(qt quote.Tx) error {
 		t := qt.(*tx)
-		return fn(&approvalTx{tx: t, approvalRepo: approvalRepo{s: s, q: t.pgTx}})
+		return fn(&approvalTx{tx: t, GuardedApprovalReads: record.GuardedApprovalReads{Guard: t.Guard, Reads: approvalRepo{s: s, q: t.pgTx}}})
 	})
 }
 
@@ -229,46 +229,11 @@ func (r approvalRepo) Trail(ctx context.Context, tenant, quoteID string) ([]appr
 // approvalTx is a transaction with the approval reads and writes.
 type approvalTx struct {
 	*tx
-	approvalRepo
-}
-
-func (t *approvalTx) Approval(ctx context.Context, tenant, id string) (*approval.Approval, error) {
-	if err := t.check("get approval"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Approval(ctx, tenant, id)
-}
-
-func (t *approvalTx) Approvals(ctx context.Context, tenant, quoteID string) ([]*approval.Approval, error) {
-	if err := t.check("list approvals"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Approvals(ctx, tenant, quoteID)
-}
-
-func (t *approvalTx) Delegation(ctx context.Context, tenant, id string) (approval.Delegation, error) {
-	if err := t.check("get delegation"); err != nil {
-		return approval.Delegation{}, err
-	}
-	return t.approvalRepo.Delegation(ctx, tenant, id)
-}
-
-func (t *approvalTx) Delegations(ctx context.Context, tenant, user string) ([]approval.Delegation, error) {
-	if err := t.check("list delegations"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Delegations(ctx, tenant, user)
-}
-
-func (t *approvalTx) Trail(ctx context.Context, tenant, quoteID string) ([]approval.Record, error) {
-	if err := t.check("read the audit trail"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Trail(ctx, tenant, quoteID)
+	record.GuardedApprovalReads
 }
 
 func (t *approvalTx) CreateApproval(ctx context.Context, a *approval.Approval) error {
-	if err := t.check("create approval"); err != nil {
+	if err := t.Check("create approval"); err != nil {
 		return err
 	}
 	if a == nil {
@@ -304,7 +269,7 @@ func (t *approvalTx) CreateApproval(ctx context.Context, a *approval.Approval) e
 }
 
 func (t *approvalTx) UpdateApproval(ctx context.Context, a *approval.Approval) error {
-	if err := t.check("update approval"); err != nil {
+	if err := t.Check("update approval"); err != nil {
 		return err
 	}
 	if a == nil {
@@ -346,7 +311,7 @@ func (t *approvalTx) UpdateApproval(ctx context.Context, a *approval.Approval) e
 }
 
 func (t *approvalTx) SaveDelegation(ctx context.Context, d approval.Delegation) error {
-	if err := t.check("save delegation"); err != nil {
+	if err := t.Check("save delegation"); err != nil {
 		return err
 	}
 	row, err := record.EncodeDelegation(d)
@@ -364,7 +329,7 @@ func (t *approvalTx) SaveDelegation(ctx context.Context, d approval.Delegation) 
 }
 
 func (t *approvalTx) Append(ctx context.Context, records ...approval.Record) error {
-	if err := t.check("append to the audit trail"); err != nil {
+	if err := t.Check("append to the audit trail"); err != nil {
 		return err
 	}
 	rows := make([]record.AuditRecord, 0, len(records))

@@ -18,7 +18,7 @@ import (
 // events of one quote are numbered in the order their transactions
 // commit.
 func (t *tx) Enqueue(ctx context.Context, events ...quote.Event) error {
-	if err := t.check("enqueue"); err != nil {
+	if err := t.Check("enqueue"); err != nil {
 		return err
 	}
 	type qkey struct{ tenant, id string }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cpqkit/cpq/quote"
 	"github.com/cpqkit/cpq/store/internal/migrate"
+	"github.com/cpqkit/cpq/store/internal/record"
 )
 
 // Config configures a store: either URL, for a pool the store makes and
@@ -143,7 +144,8 @@ func (s *Store) InTx(ctx context.Context, fn func(tx quote.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	t := &tx{repo: repo{s: s, q: pgTx}, pgTx: pgTx}
+	t := &tx{s: s, pgTx: pgTx}
+	t.GuardedQuoteReads = record.GuardedQuoteReads{Guard: record.Guard{Finished: &t.finished}, Reads: repo{s: s, q: pgTx}}
 	committed := false
 	defer func() {
 		t.finished = true

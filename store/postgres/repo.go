@@ -155,53 +155,10 @@ func (r repo) List(ctx context.Context, tenant string, f quote.Filter) (quote.Pa
 
 // tx is a transaction: reads and writes through it.
 type tx struct {
-	repo
+	record.GuardedQuoteReads
+	s        *Store
 	pgTx     pgx.Tx
 	finished bool
-}
-
-var errFinished = errors.New("transaction already finished")
-
-func (t *tx) check(op string) error {
-	if t.finished {
-		return fmt.Errorf("%s: %w", op, errFinished)
-	}
-	return nil
-}
-
-func (t *tx) Get(ctx context.Context, tenant, id string) (*quote.Quote, error) {
-	if err := t.check("get quote"); err != nil {
-		return nil, err
-	}
-	return t.repo.Get(ctx, tenant, id)
-}
-
-func (t *tx) GetByNumber(ctx context.Context, tenant, number string) (*quote.Quote, error) {
-	if err := t.check("get quote"); err != nil {
-		return nil, err
-	}
-	return t.repo.GetByNumber(ctx, tenant, number)
-}
-
-func (t *tx) List(ctx context.Context, tenant string, f quote.Filter) (quote.Page, error) {
-	if err := t.check("list quotes"); err != nil {
-		return quote.Page{}, err
-	}
-	return t.repo.List(ctx, tenant, f)
-}
-
-func (t *tx) Revision(ctx context.Context, tenant, id string, revision int) (*quote.Quote, error) {
-	if err := t.check("get revision"); err != nil {
-		return nil, err
-	}
-	return t.repo.Revision(ctx, tenant, id, revision)
-}
-
-func (t *tx) Revisions(ctx context.Context, tenant, id string) ([]*quote.Quote, error) {
-	if err := t.check("list revisions"); err != nil {
-		return nil, err
-	}
-	return t.repo.Revisions(ctx, tenant, id)
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
@@ -213,7 +170,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (int64, error)
 }
 
 func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
-	if err := t.check("create quote"); err != nil {
+	if err := t.Check("create quote"); err != nil {
 		return err
 	}
 	rec, err := record.Encode(withVersion(q, 1))
@@ -242,7 +199,7 @@ func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
 }
 
 func (t *tx) Update(ctx context.Context, q *quote.Quote) error {
-	if err := t.check("update quote"); err != nil {
+	if err := t.Check("update quote"); err != nil {
 		return err
 	}
 	if q == nil {

@@ -18,7 +18,9 @@ var _ approval.Store = (*Store)(nil)
 // approvals and the audit trail; like InTx it holds the write lock from
 // its start, so concurrent decisions queue rather than conflict.
 func (s *Store) InApprovalTx(ctx context.Context, fn func(tx approval.Tx) error) error {
-	return s.inTx(ctx, func(t *tx) error { return fn(&approvalTx{tx: t, approvalRepo: approvalRepo{q: t.sqlTx}}) })
+	return s.inTx(ctx, func(t *tx) error {
+		return fn(&approvalTx{tx: t, GuardedApprovalReads: record.GuardedApprovalReads{Guard: t.Guard, Reads: approvalRepo{q: t.sqlTx}}})
+	})
 }
 
 // Append adds records to the audit trail.
@@ -196,46 +198,11 @@ func (r approvalRepo) Trail(ctx context.Context, tenant, quoteID string) ([]appr
 // approvalTx is a transaction with the approval reads and writes.
 type approvalTx struct {
 	*tx
-	approvalRepo
-}
-
-func (t *approvalTx) Approval(ctx context.Context, tenant, id string) (*approval.Approval, error) {
-	if err := t.check("get approval"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Approval(ctx, tenant, id)
-}
-
-func (t *approvalTx) Approvals(ctx context.Context, tenant, quoteID string) ([]*approval.Approval, error) {
-	if err := t.check("list approvals"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Approvals(ctx, tenant, quoteID)
-}
-
-func (t *approvalTx) Delegation(ctx context.Context, tenant, id string) (approval.Delegation, error) {
-	if err := t.check("get delegation"); err != nil {
-		return approval.Delegation{}, err
-	}
-	return t.approvalRepo.Delegation(ctx, tenant, id)
-}
-
-func (t *approvalTx) Delegations(ctx context.Context, tenant, user string) ([]approval.Delegation, error) {
-	if err := t.check("list delegations"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Delegations(ctx, tenant, user)
-}
-
-func (t *approvalTx) Trail(ctx context.Context, tenant, quoteID string) ([]approval.Record, error) {
-	if err := t.check("read the audit trail"); err != nil {
-		return nil, err
-	}
-	return t.approvalRepo.Trail(ctx, tenant, quoteID)
+	record.GuardedApprovalReads
 }
 
 func (t *approvalTx) CreateApproval(ctx context.Context, a *approval.Approval) error {
-	if err := t.check("create approval"); err != nil {
+	if err := t.Check("create approval"); err != nil {
 		return err
 	}
 	if a == nil {
@@ -271,7 +238,7 @@ func (t *approvalTx) CreateApproval(ctx context.Context, a *approval.Approval) e
 }
 
 func (t *approvalTx) UpdateApproval(ctx context.Context, a *approval.Approval) error {
-	if err := t.check("update approval"); err != nil {
+	if err := t.Check("update approval"); err != nil {
 		return err
 	}
 	if a == nil {
@@ -315,7 +282,7 @@ func (t *approvalTx) UpdateApproval(ctx context.Context, a *approval.Approval) e
 }
 
 func (t *approvalTx) SaveDelegation(ctx context.Context, d approval.Delegation) error {
-	if err := t.check("save delegation"); err != nil {
+	if err := t.Check("save delegation"); err != nil {
 		return err
 	}
 	row, err := record.EncodeDelegation(d)
@@ -334,7 +301,7 @@ func (t *approvalTx) SaveDelegation(ctx context.Context, d approval.Delegation) 
 }
 
 func (t *approvalTx) Append(ctx context.Context, records ...approval.Record) error {
-	if err := t.check("append to the audit trail"); err != nil {
+	if err := t.Check("append to the audit trail"); err != nil {
 		return err
 	}
 	rows := make([]record.AuditRecord, 0, len(records))

@@ -13,7 +13,7 @@ import (
 
 // Enqueue writes events to the outbox: all of them, or none.
 func (t *tx) Enqueue(ctx context.Context, events ...quote.Event) error {
-	if err := t.check("enqueue"); err != nil {
+	if err := t.Check("enqueue"); err != nil {
 		return err
 	}
 	seen := map[string]bool{}

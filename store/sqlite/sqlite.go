@@ -14,6 +14,7 @@ import (
 
 	"github.com/cpqkit/cpq/quote"
 	"github.com/cpqkit/cpq/store/internal/migrate"
+	"github.com/cpqkit/cpq/store/internal/record"
 )
 
 // Config configures a store. Only Path is required.
@@ -176,7 +177,8 @@ func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	t := &tx{repo: repo{q: sqlTx}, sqlTx: sqlTx}
+	t := &tx{sqlTx: sqlTx}
+	t.GuardedQuoteReads = record.GuardedQuoteReads{Guard: record.Guard{Finished: &t.finished}, Reads: repo{q: sqlTx}}
 	committed := false
 	defer func() {
 		t.finished = true
