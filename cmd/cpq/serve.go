@@ -19,7 +19,7 @@ import (
 	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/cpqhttp"
 	"github.com/cpqkit/cpq/examples/catalogs"
-	"github.com/cpqkit/cpq/quote"
+	"github.com/cpqkit/cpq/internal/demo"
 	"github.com/cpqkit/cpq/store/sqlite"
 )
 
@@ -119,7 +119,7 @@ func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error)
 			err = cerr
 		}
 	}()
-	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: orgChart{}})
+	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: demo.OrgChart{}})
 	if err != nil {
 		return err
 	}
@@ -173,29 +173,4 @@ func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error)
 		return err
 	}
 	return nil
-}
-
-// orgChart is the demo company's org chart, as the approval engine asks
-// it: alice sells, mia is her manager, victor the regional VP, fred is in
-// finance and lena in legal.
-type orgChart struct{}
-
-func (orgChart) Members(_ context.Context, _, kind, name string) ([]string, error) {
-	switch kind + ":" + name {
-	case "group:finance":
-		return []string{"fred"}, nil
-	case "group:legal":
-		return []string{"lena"}, nil
-	}
-	return nil, nil
-}
-
-func (orgChart) Related(_ context.Context, _, relation string, q *quote.Quote) ([]string, error) {
-	switch relation {
-	case "manager_of_owner":
-		return map[string][]string{"alice": {"mia"}}[q.Header.Owner], nil
-	case "regional_vp":
-		return []string{"victor"}, nil
-	}
-	return nil, nil
 }

@@ -73,10 +73,12 @@ const tenant = "acme"
 // The day of the run: fixed, so that the run prints the same every time.
 var today = time.Date(2030, time.March, 4, 9, 0, 0, 0, time.UTC)
 
-// directory is the company's org chart, as the approval engine asks it.
-type directory struct{}
+// OrgChart is the demo company's org chart, as the approval engine asks
+// it: alice sells, mia is her manager, victor the regional VP, fred is in
+// finance and lena in legal. cpq serve uses it too.
+type OrgChart struct{}
 
-func (directory) Members(_ context.Context, _, kind, name string) ([]string, error) {
+func (OrgChart) Members(_ context.Context, _, kind, name string) ([]string, error) {
 	switch kind + ":" + name {
 	case "group:finance":
 		return []string{"fred"}, nil
@@ -86,7 +88,7 @@ func (directory) Members(_ context.Context, _, kind, name string) ([]string, err
 	return nil, nil
 }
 
-func (directory) Related(_ context.Context, _, relation string, q *quote.Quote) ([]string, error) {
+func (OrgChart) Related(_ context.Context, _, relation string, q *quote.Quote) ([]string, error) {
 	switch relation {
 	case "manager_of_owner":
 		return map[string][]string{"alice": {"mia"}}[q.Header.Owner], nil
@@ -168,7 +170,7 @@ func Run(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	clock := crm.ClockFunc(func() time.Time { return today })
 	ids := &sequence{prefix: "ev"}
 	approvals, err := approval.New(approval.Config{
-		Catalog: cat, Store: eventedStore{store, crm.NewRecorder(crm.RecorderConfig{IDs: ids})}, Directory: directory{}, Clock: clock,
+		Catalog: cat, Store: eventedStore{store, crm.NewRecorder(crm.RecorderConfig{IDs: ids})}, Directory: OrgChart{}, Clock: clock,
 	})
 	if err != nil {
 		return res, err
