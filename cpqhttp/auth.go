@@ -47,6 +47,12 @@ type TokenAuthenticator struct {
 	// Now tells the time tokens are checked against; nil means the system
 	// clock.
 	Now func() time.Time
+	// Cookie, if set, names a cookie that carries the token when a request
+	// has no Authorization header: how the web interface's browser
+	// presents it. Such a cookie should be HttpOnly and SameSite=Lax; the
+	// API's cross-origin protection guards the requests that change
+	// something.
+	Cookie string
 }
 
 const tokenVersion = "v1"
@@ -68,6 +74,11 @@ func (a *TokenAuthenticator) sign(payload string) []byte {
 // Authenticate reads the bearer token of the Authorization header.
 func (a *TokenAuthenticator) Authenticate(r *http.Request) (Identity, error) {
 	h := r.Header.Get("Authorization")
+	if h == "" && a.Cookie != "" {
+		if c, err := r.Cookie(a.Cookie); err == nil {
+			return a.Verify(c.Value)
+		}
+	}
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return Identity{}, errors.Join(ErrUnauthenticated, errors.New("no bearer token"))

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -33,6 +34,18 @@ type Config struct {
 	Now func() time.Time
 	// Language is the language of explanations; empty means "en".
 	Language string
+	// WebUI serves the reference web user interface at / when true. The
+	// interface calls the API with the browser's credentials (a cookie the
+	// host's Authenticator reads; see TokenAuthenticator.Cookie).
+	WebUI bool
+	// TrustedOrigins are origins besides the server's own (e.g.
+	// "https://crm.example.com") whose pages may send the API requests
+	// that change something. Requests a browser marks as cross-site from
+	// any other origin are refused with 403 (request.cross_origin), which
+	// protects cookie-authenticated users from cross-site request forgery;
+	// requests without a browser's Origin or Sec-Fetch-Site header (other
+	// servers, curl) are not affected.
+	TrustedOrigins []string
 }
 
 type server struct {
@@ -72,9 +85,22 @@ func New(cfg Config) (http.Handler, error) {
 		mux.register(rt.Method+" "+rt.Pattern, s.handle(rt.handler))
 	}
 	mux.register("GET /openapi.json", http.HandlerFunc(s.openAPI))
+	if cfg.WebUI {
+		s.registerUI(mux)
+	}
 	mux.register("/", s.handle(func(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
 		return 0, nil, newProblem(http.StatusNotFound, CodeNotFound, "no such resource: "+r.URL.Path)
 	}))
+	cop := http.NewCrossOriginProtection()
+	for _, o := range cfg.TrustedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			return nil, errors.Join(ErrConfig, err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeProblem(w, newProblem(http.StatusForbidden, CodeCrossOrigin, "cross-origin request refused: the page that sent it is not of this server or a trusted origin"))
+	}))
+	mux.protected = cop.Handler(mux.ServeMux)
 	return mux, nil
 }
 
@@ -82,7 +108,12 @@ func New(cfg Config) (http.Handler, error) {
 type api struct {
 	*http.ServeMux
 	patterns []string
+	// protected is the mux behind the cross-origin protection.
+	protected http.Handler
 }
+
+// ServeHTTP serves a request through the cross-origin protection.
+func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.protected.ServeHTTP(w, r) }
 
 func (a *api) register(pattern string, h http.Handler) {
 	a.ServeMux.Handle(pattern, h)
@@ -101,6 +132,7 @@ type route struct {
 // routes returns every authenticated endpoint of the API.
 func (s *server) routes() []route {
 	return []route{
+		{"GET", "/v1/me", "Who the credentials name: tenant and user", "", s.me},
 		{"POST", "/v1/sessions", "Start a configuration session", "createSessionRequest", s.createSession},
 		{"GET", "/v1/sessions/{id}", "A session's choices and valid domains", "", s.getSession},
 		{"POST", "/v1/sessions/{id}/choices", "Choose a value", "choiceRequest", s.setChoice},
@@ -194,9 +226,13 @@ func (s *server) model(ctx context.Context, sku string) (*configurator.Model, er
 
 // load restores a stored session into a fresh session of its model.
 func (s *server) load(ctx context.Context, id Identity, sid string) (*configurator.Session, int64, error) {
-	snap, version, err := s.sessions.Get(ctx, id.Tenant, sid)
+	state, version, err := s.sessions.Get(ctx, id.Tenant, sid)
 	if err != nil {
 		return nil, 0, err
+	}
+	var snap configurator.Snapshot
+	if err := json.Unmarshal(state, &snap); err != nil {
+		return nil, 0, fmt.Errorf("session %s: %w", sid, err)
 	}
 	m, err := s.model(ctx, snap.Product)
 	if err != nil {
@@ -207,6 +243,15 @@ func (s *server) load(ctx context.Context, id Identity, sid string) (*configurat
 		return nil, 0, err
 	}
 	return sess, version, nil
+}
+
+// put stores a session's snapshot as JSON.
+func (s *server) put(ctx context.Context, id Identity, sid string, sess *configurator.Session, version int64) (int64, error) {
+	state, err := json.Marshal(sess.Snapshot())
+	if err != nil {
+		return 0, err
+	}
+	return s.sessions.Put(ctx, id.Tenant, sid, state, version)
 }
 
 func (s *server) view(sid string, version int64, sess *configurator.Session) (*Session, error) {
@@ -232,7 +277,7 @@ func (s *server) createSession(ctx context.Context, id Identity, w http.Response
 	}
 	sess := m.NewSession()
 	sid := rand.Text()
-	version, err := s.sessions.Put(ctx, id.Tenant, sid, sess.Snapshot(), 0)
+	version, err := s.put(ctx, id, sid, sess, 0)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -264,7 +309,7 @@ func (s *server) change(ctx context.Context, id Identity, sid string, f func(*co
 	if err := f(sess); err != nil {
 		return 0, nil, err
 	}
-	version, err = s.sessions.Put(ctx, id.Tenant, sid, sess.Snapshot(), version)
+	version, err = s.put(ctx, id, sid, sess, version)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -317,4 +362,14 @@ func (s *server) complete(ctx context.Context, id Identity, _ http.ResponseWrite
 		return 0, nil, err
 	}
 	return http.StatusOK, c, nil
+}
+
+// Me is the answer of GET /v1/me.
+type Me struct {
+	Tenant string `json:"tenant"`
+	User   string `json:"user"`
+}
+
+func (s *server) me(_ context.Context, id Identity, _ http.ResponseWriter, _ *http.Request) (int, any, error) {
+	return http.StatusOK, Me{Tenant: id.Tenant, User: id.User}, nil
 }

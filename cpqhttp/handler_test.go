@@ -223,7 +223,7 @@ func TestSetUnavailableIsExplainedAndChangesNothing(t *testing.T) {
 	snap, version, err := f.sessions.Get(context.Background(), "acme", id)
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), version)
-	assert.Len(t, snap.Choices, 1)
+	assert.Contains(t, string(snap), `"choices":[{"var":"chassis","value":"1U"}]`)
 }
 
 func TestSessionBadInput(t *testing.T) {
@@ -262,7 +262,7 @@ func TestSessionBadInput(t *testing.T) {
 	snap, version, err := f.sessions.Get(context.Background(), "acme", id)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), version)
-	assert.Empty(t, snap.Choices)
+	assert.NotContains(t, string(snap), `"var"`)
 }
 
 func TestWrongMediaType(t *testing.T) {
@@ -290,7 +290,7 @@ func TestOtherTenantCannotSeeSession(t *testing.T) {
 	snap, version, err := f.sessions.Get(context.Background(), "acme", id)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), version)
-	assert.Empty(t, snap.Choices)
+	assert.NotContains(t, string(snap), `"var"`)
 }
 
 func TestUnauthenticated(t *testing.T) {

@@ -76,6 +76,7 @@ const (
 	CodeDocumentNoFont   = "document.no_font"
 	CodeDocumentLanguage = "document.unknown_language"
 	CodeDocumentFormat   = "document.unknown_format"
+	CodeCrossOrigin      = "request.cross_origin"
 	CodeInternal         = "internal"
 )
 

@@ -2,36 +2,38 @@ package cpqhttp
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 
-	"github.com/cpqkit/cpq/configurator"
+	"github.com/cpqkit/cpq/store"
 )
 
-// Errors of a SessionStore.
+// Errors of a SessionStore: the same values as the store package's, so
+// that the stores there and a host's own agree.
 var (
 	// ErrSessionNotFound: the tenant has no session of that ID.
-	ErrSessionNotFound = errors.New("session not found")
+	ErrSessionNotFound = store.ErrSessionNotFound
 	// ErrSessionConflict: the session was changed (or created) by another
 	// request since it was read.
-	ErrSessionConflict = errors.New("session was changed by another request")
+	ErrSessionConflict = store.ErrSessionConflict
 )
 
 // SessionStore keeps configuration sessions between requests. A session is
-// nothing but its snapshot of choices: every request restores it into a
-// fresh session of the product's model, so that any instance of the server
-// can serve any request. Sessions are kept per tenant; one tenant never sees
-// another's. Implementations must be safe for concurrent use.
+// nothing but its state as data (the choices, answers and the like, encoded
+// by the API; opaque to the store): every request restores it into a fresh
+// session of the product's model, so that any instance of the server can
+// serve any request. Sessions are kept per tenant; one tenant never sees
+// another's. Implementations must be safe for concurrent use; the stores of
+// the memory, sqlite and postgres packages implement it.
 type SessionStore interface {
-	// Get returns a session's snapshot and its version, or an error
+	// Get returns a session's state and its version, or an error
 	// wrapping ErrSessionNotFound.
-	Get(ctx context.Context, tenant, id string) (configurator.Snapshot, int64, error)
-	// Put stores a session's snapshot if its version is still version
+	Get(ctx context.Context, tenant, id string) ([]byte, int64, error)
+	// Put stores a session's state if its version is still version
 	// (zero: the session must not exist yet) and returns the new version;
 	// otherwise it fails with an error wrapping ErrSessionConflict and
 	// stores nothing.
-	Put(ctx context.Context, tenant, id string, snap configurator.Snapshot, version int64) (int64, error)
+	Put(ctx context.Context, tenant, id string, state []byte, version int64) (int64, error)
 }
 
 // MemorySessions is a SessionStore in memory, for a single instance,
@@ -42,7 +44,7 @@ type MemorySessions struct {
 }
 
 type memorySession struct {
-	snap    configurator.Snapshot
+	state   []byte
 	version int64
 }
 
@@ -52,28 +54,24 @@ func NewMemorySessions() *MemorySessions {
 }
 
 // Get implements SessionStore.
-func (m *MemorySessions) Get(_ context.Context, tenant, id string) (configurator.Snapshot, int64, error) {
+func (m *MemorySessions) Get(_ context.Context, tenant, id string) ([]byte, int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s, ok := m.sessions[[2]string{tenant, id}]
 	if !ok {
-		return configurator.Snapshot{}, 0, ErrSessionNotFound
+		return nil, 0, ErrSessionNotFound
 	}
-	return copySnapshot(s.snap), s.version, nil
+	return slices.Clone(s.state), s.version, nil
 }
 
 // Put implements SessionStore.
-func (m *MemorySessions) Put(_ context.Context, tenant, id string, snap configurator.Snapshot, version int64) (int64, error) {
+func (m *MemorySessions) Put(_ context.Context, tenant, id string, state []byte, version int64) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	key := [2]string{tenant, id}
 	if m.sessions[key].version != version {
 		return 0, ErrSessionConflict
 	}
-	m.sessions[key] = memorySession{snap: copySnapshot(snap), version: version + 1}
+	m.sessions[key] = memorySession{state: slices.Clone(state), version: version + 1}
 	return version + 1, nil
-}
-
-func copySnapshot(s configurator.Snapshot) configurator.Snapshot {
-	return configurator.Snapshot{Product: s.Product, Choices: slices.Clone(s.Choices)}
 }
