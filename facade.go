@@ -337,20 +337,16 @@ func (k *Kit) NewQuote(ctx context.Context, tenant, owner string, h quote.Header
 		return nil, fmt.Errorf("new quote: %w", err)
 	}
 	id := k.ids.NewID()
-	compact := strings.ToUpper(strings.ReplaceAll(id, "-", ""))
-	number := "Q-" + compact[:min(8, len(compact))]
-	if k.numbers != nil {
-		if number, err = k.numbers.NextNumber(ctx, tenant); err != nil {
-			return nil, fmt.Errorf("new quote: number: %w", err)
-		}
+	number, err := k.number(ctx, tenant, id)
+	if err != nil {
+		return nil, fmt.Errorf("new quote: %w", err)
 	}
 	h.Owner = owner
 	if h.Currency == "" {
 		h.Currency = c.Currency
 	}
 	if h.ValidUntil.IsZero() {
-		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-		h.ValidUntil = today.AddDate(0, 0, crm.DefaultValidDays)
+		h.ValidUntil = validFrom(now)
 	}
 	q := &quote.Quote{
 		ID: id, Tenant: tenant, Number: number, Revision: 1, Status: quote.StatusDraft,
@@ -364,6 +360,68 @@ func (k *Kit) NewQuote(ctx context.Context, tenant, owner string, h quote.Header
 		return nil, err
 	}
 	return q, nil
+}
+
+// number gives a new quote its number: the host's Numbers, or "Q-" and
+// the first eight characters of the ID without dashes, upper-cased.
+func (k *Kit) number(ctx context.Context, tenant, id string) (string, error) {
+	if k.numbers != nil {
+		n, err := k.numbers.NextNumber(ctx, tenant)
+		if err != nil {
+			return "", fmt.Errorf("number: %w", err)
+		}
+		return n, nil
+	}
+	compact := strings.ToUpper(strings.ReplaceAll(id, "-", ""))
+	return "Q-" + compact[:min(8, len(compact))], nil
+}
+
+// validFrom is the default validity of a quote made at now:
+// crm.DefaultValidDays days from the day.
+func validFrom(now time.Time) time.Time {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return today.AddDate(0, 0, crm.DefaultValidDays)
+}
+
+// CloneQuote makes a new draft quote from one of the tenant's quotes
+// (quote.Quote.CloneAs) and stores it, with its created event: a new ID
+// and number, the same header, groups, lines and terms, owned by owner,
+// in the catalog version in force today, valid for crm.DefaultValidDays
+// days from today, and priced today. Every configured line is
+// revalidated against today's configuration models: the choices that no
+// longer hold are dropped, and reported per line.
+func (k *Kit) CloneQuote(ctx context.Context, tenant, id, owner string) (*quote.Quote, []quote.LineRevalidation, error) {
+	src, err := k.store.Get(ctx, tenant, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := k.clock.Now()
+	c, err := k.Catalog(now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("clone quote %s: %w", src.Number, err)
+	}
+	newID := k.ids.NewID()
+	number, err := k.number(ctx, tenant, newID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("clone quote %s: %w", src.Number, err)
+	}
+	q, report, err := src.CloneAs(ctx, newID, number, now, k)
+	if err != nil {
+		return nil, nil, err
+	}
+	q.Header.Owner = owner
+	q.Header.ValidUntil = validFrom(now)
+	q.CatalogID, q.CatalogVersion = c.ID, c.Version
+	q.History = []quote.Transition{{To: quote.StatusDraft, Actor: owner, At: now, Revision: 1, Reason: "cloned from " + src.Number}}
+	if err := k.PriceQuote(ctx, q); err != nil {
+		return nil, nil, err
+	}
+	if err := k.store.InTx(ctx, func(tx quote.Tx) error {
+		return k.recorder.Create(ctx, tx, q, owner, now)
+	}); err != nil {
+		return nil, nil, err
+	}
+	return q, report, nil
 }
 
 // Prefill makes a draft quote from a CRM opportunity (crm.Prefill) in the

@@ -496,3 +496,45 @@ func TestPreparedOnceSharedByAll(t *testing.T) {
 		assert.Equal(t, want, cpus[i])
 	}
 }
+
+// A clone is a new draft of the cloner, in the version in force today and
+// priced by it: in July the server lists at 4400 instead of 4200, so the
+// line of one server (8340 at list, 15 % off: 7089) and its two SSDs (420)
+// come to 7509, where the March original stays at 7339 (8140 × 0.85 + 420).
+func TestCloneQuote(t *testing.T) {
+	ctx := context.Background()
+	clk := &clock{t: march}
+	k := newKit(t, cpq.Config{Catalogs: []*catalog.Catalog{serverCatalog(t), serverCatalogJune(t)}, Clock: clk, Numbers: &sequence{prefix: "Q"}})
+	q, err := k.NewQuote(ctx, "acme", "alice", quote.Header{Account: quote.Party{ID: "acc-1", Name: "Nordwerk AG"}, Notes: "rack 4"})
+	require.NoError(t, err)
+	line := serverLine(1)
+	line.Adjustment = quote.Adjustment{DiscountPercent: percent(15)}
+	q.Lines = append(q.Lines, line)
+	require.NoError(t, k.PriceQuote(ctx, q))
+	require.NoError(t, k.SaveQuote(ctx, "alice", q))
+	assert.Equal(t, "7339", q.Totals.Net.String())
+
+	clk.Set(july)
+	c, report, err := k.CloneQuote(ctx, "acme", q.ID, "bob")
+	require.NoError(t, err)
+	assert.Empty(t, report)
+	assert.NotEqual(t, q.ID, c.ID)
+	assert.Equal(t, "Q-2", c.Number)
+	assert.Equal(t, 1, c.Revision)
+	assert.Equal(t, int64(1), c.Version)
+	assert.Equal(t, quote.StatusDraft, c.Status)
+	assert.Equal(t, "bob", c.Header.Owner)
+	assert.Equal(t, "rack 4", c.Header.Notes)
+	assert.Equal(t, "2030.6", c.CatalogVersion)
+	assert.Equal(t, time.Date(2030, time.July, 31, 0, 0, 0, 0, time.UTC), c.Header.ValidUntil)
+	assert.Equal(t, "7509", c.Totals.Net.String())
+	stored, err := k.Store().Get(ctx, "acme", c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "7509", stored.Totals.Net.String())
+	original, err := k.Store().Get(ctx, "acme", q.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "7339", original.Totals.Net.String())
+
+	_, _, err = k.CloneQuote(ctx, "globex", q.ID, "bob")
+	assert.ErrorIs(t, err, quote.ErrNotFound)
+}

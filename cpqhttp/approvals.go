@@ -2,6 +2,7 @@ package cpqhttp
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/cpqkit/cpq/approval"
@@ -144,4 +145,86 @@ func (s *server) inbox(ctx context.Context, id Identity, _ http.ResponseWriter, 
 		return 0, nil, err
 	}
 	return http.StatusOK, Inbox{Items: items}, nil
+}
+
+// Approvals is the answer of GET /v1/quotes/{id}/approvals: every
+// submission of the quote, oldest first, and its audit trail in the order
+// it was written.
+type Approvals struct {
+	Quote     string               `json:"quote"`
+	Approvals []*approval.Approval `json:"approvals"`
+	Trail     []approval.Record    `json:"trail"`
+}
+
+func (s *server) approvals(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	q, err := s.kit.Store().Get(ctx, id.Tenant, r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	as, err := s.kit.Store().Approvals(ctx, id.Tenant, q.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	trail, err := s.kit.Store().Trail(ctx, id.Tenant, q.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if as == nil {
+		as = []*approval.Approval{}
+	}
+	if trail == nil {
+		trail = []approval.Record{}
+	}
+	return http.StatusOK, Approvals{Quote: q.ID, Approvals: as, Trail: trail}, nil
+}
+
+// ReassignRequest hands an assignee's part of a pending step to another
+// user. The assignee themselves may, or an administrator (the Kit's
+// Administrators role), who names the assignee in From.
+type ReassignRequest struct {
+	// To is the user the part goes to. Required.
+	To string `json:"to"`
+	// From is the assignee whose part it is; empty means the
+	// authenticated user.
+	From string `json:"from,omitempty"`
+	// Seal is the seal of the submission the user saw; when given, the
+	// request is refused (approval.stale_seal) if the quote's latest
+	// approval is of another.
+	Seal    string `json:"seal,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+func (s *server) reassign(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var req ReassignRequest
+	if err := decode(w, r, s.maxBody, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.To == "" {
+		return 0, nil, invalid("to is required: the user the step goes to")
+	}
+	if req.From == "" {
+		req.From = id.User
+	}
+	quoteID := r.PathValue("id")
+	if req.Seal != "" {
+		if _, err := s.kit.Store().Get(ctx, id.Tenant, quoteID); err != nil {
+			return 0, nil, err
+		}
+		as, err := s.kit.Store().Approvals(ctx, id.Tenant, quoteID)
+		if err != nil {
+			return 0, nil, err
+		}
+		if len(as) == 0 {
+			return 0, nil, approval.ErrNotFound
+		}
+		if latest := as[len(as)-1]; latest.Seal != req.Seal {
+			return 0, nil, fmt.Errorf("the approval is of seal %s, not %s: %w", latest.Seal, req.Seal, approval.ErrStaleSeal)
+		}
+	}
+	a, err := s.kit.Approvals().Reassign(ctx, actor(id), approval.ReassignRequest{Tenant: id.Tenant, Quote: quoteID,
+		Step: r.PathValue("step"), From: req.From, To: req.To, Comment: req.Comment})
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, a, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cpqkit/cpq/cpqhttp"
+	"github.com/cpqkit/cpq/store/memory"
 )
 
 func TestTokenRoundTrip(t *testing.T) {
@@ -44,9 +45,11 @@ func TestTokenRoundTrip(t *testing.T) {
 	assert.ErrorIs(t, err, cpqhttp.ErrUnauthenticated)
 }
 
+// TestMemorySessionsVersions checks the default session store through
+// the interface the API uses.
 func TestMemorySessionsVersions(t *testing.T) {
 	ctx := context.Background()
-	m := cpqhttp.NewMemorySessions()
+	var m cpqhttp.SessionStore = memory.NewSessions()
 	snap := []byte(`{"product":"SRV-R2","choices":[{"var":"chassis","value":"1U"}]}`)
 	v, err := m.Put(ctx, "acme", "s1", snap, 0)
 	require.NoError(t, err)

@@ -2,16 +2,13 @@ package cpqhttp
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/cpqkit/cpq"
-	"github.com/cpqkit/cpq/catalog"
-	"github.com/cpqkit/cpq/configurator"
+	"github.com/cpqkit/cpq/store/memory"
 )
 
 // DefaultMaxBody is the largest request body accepted when Config.MaxBody
@@ -24,8 +21,9 @@ type Config struct {
 	Kit *cpq.Kit
 	// Authenticator tells the tenant and user of every request. Required.
 	Authenticator Authenticator
-	// Sessions keeps configuration sessions; nil means a MemorySessions,
-	// which suits a single instance only.
+	// Sessions keeps configuration sessions; nil means a memory.Sessions,
+	// which suits a single instance only. Instances that share a database
+	// share its sessions (sqlite.Store.Sessions, postgres.Store.Sessions).
 	Sessions SessionStore
 	// MaxBody bounds request bodies, in bytes; zero means DefaultMaxBody.
 	MaxBody int64
@@ -38,6 +36,10 @@ type Config struct {
 	// interface calls the API with the browser's credentials (a cookie the
 	// host's Authenticator reads; see TokenAuthenticator.Cookie).
 	WebUI bool
+	// LoginURL is where the web interface sends a user who is not signed
+	// in (with the page to come back to as ?next=); empty means it only
+	// says so.
+	LoginURL string
 	// TrustedOrigins are origins besides the server's own (e.g.
 	// "https://crm.example.com") whose pages may send the API requests
 	// that change something. Requests a browser marks as cross-site from
@@ -69,7 +71,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	s := &server{kit: cfg.Kit, auth: cfg.Authenticator, sessions: cfg.Sessions, maxBody: cfg.MaxBody, now: cfg.Now, lang: cfg.Language}
 	if s.sessions == nil {
-		s.sessions = NewMemorySessions()
+		s.sessions = memory.NewSessions()
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
@@ -86,7 +88,9 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	mux.register("GET /openapi.json", http.HandlerFunc(s.openAPI))
 	if cfg.WebUI {
-		s.registerUI(mux)
+		if err := s.registerUI(mux, cfg.LoginURL); err != nil {
+			return nil, err
+		}
 	}
 	mux.register("/", s.handle(func(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
 		return 0, nil, newProblem(http.StatusNotFound, CodeNotFound, "no such resource: "+r.URL.Path)
@@ -133,24 +137,55 @@ type route struct {
 func (s *server) routes() []route {
 	return []route{
 		{"GET", "/v1/me", "Who the credentials name: tenant and user", "", s.me},
+		{"GET", "/v1/catalogs", "The catalog's versions, and which is in force today", "", s.catalogs},
+		{"GET", "/v1/products", "The products of the catalog in force, with labels", "", s.products},
+		{"GET", "/v1/products/{sku}", "A product's form: attributes, feature groups, packages, questionnaires, with labels", "", s.product},
 		{"POST", "/v1/sessions", "Start a configuration session", "createSessionRequest", s.createSession},
-		{"GET", "/v1/sessions/{id}", "A session's choices and valid domains", "", s.getSession},
+		{"GET", "/v1/sessions/{id}", "A session's choices, answers and valid domains", "", s.getSession},
 		{"POST", "/v1/sessions/{id}/choices", "Choose a value", "choiceRequest", s.setChoice},
 		{"DELETE", "/v1/sessions/{id}/choices/{var}", "Withdraw a choice", "", s.unsetChoice},
+		{"POST", "/v1/sessions/{id}/quantities", "Set an option's quantity", "QuantityRequest", s.setQuantity},
+		{"POST", "/v1/sessions/{id}/undo", "Take back the session's last change", "", s.undo},
 		{"GET", "/v1/sessions/{id}/explain", "Why a value is withheld", "", s.explain},
 		{"POST", "/v1/sessions/{id}/complete", "A complete valid configuration", "", s.complete},
+		{"GET", "/v1/sessions/{id}/questionnaire", "The next question with its answers, and every question's state", "", s.questionnaire},
+		{"POST", "/v1/sessions/{id}/answers", "Answer a question, or change its answer", "AnswerRequest", s.answer},
+		{"DELETE", "/v1/sessions/{id}/answers/{question}", "Withdraw an answer", "", s.clearAnswer},
+		{"GET", "/v1/sessions/{id}/packages", "The product's packages and which apply without dropping a choice", "", s.packages},
+		{"POST", "/v1/sessions/{id}/packages/{package}", "Apply a package", "", s.applyPackage},
+		{"GET", "/v1/sessions/{id}/suggestions", "The up-sells and cross-sells on offer", "", s.suggestions},
+		{"POST", "/v1/sessions/{id}/suggestions/{sid}/accept", "Accept a suggestion", "", s.acceptSuggestion},
+		{"POST", "/v1/sessions/{id}/suggestions/{sid}/dismiss", "Dismiss a suggestion", "", s.dismissSuggestion},
+		{"GET", "/v1/sessions/{id}/recommendations", "The products and packages that fit the answers, ranked", "", s.recommendations},
 		{"POST", "/v1/price", "Price lines without storing them", "PriceRequest", s.price},
+		{"GET", "/v1/quotes", "The tenant's quotes, a page at a time", "", s.listQuotes},
 		{"POST", "/v1/quotes", "Make, price and store a draft quote", "QuoteRequest", s.createQuote},
+		{"POST", "/v1/quotes/from-opportunity", "Make a draft quote from a CRM opportunity", "OpportunityRequest", s.fromOpportunity},
 		{"GET", "/v1/quotes/{id}", "A quote of the tenant", "", s.getQuote},
 		{"PUT", "/v1/quotes/{id}", "Edit and reprice a draft quote (If-Match: version)", "QuoteRequest", s.updateQuote},
+		{"POST", "/v1/quotes/{id}/lines", "Add a line and reprice (If-Match: version)", "QuoteLine", s.addLine},
+		{"DELETE", "/v1/quotes/{id}/lines/{line}", "Remove a line and reprice (If-Match: version)", "", s.removeLine},
+		{"POST", "/v1/quotes/{id}/recalculate", "Price a draft again (If-Match: version)", "RecalculateRequest", s.recalculate},
+		{"GET", "/v1/quotes/{id}/revisions", "Every revision of a quote", "", s.revisions},
+		{"GET", "/v1/quotes/{id}/revisions/{rev}", "One revision of a quote, as last stored", "", s.revision},
+		{"POST", "/v1/quotes/{id}/revise", "Start a new revision of a locked quote", "", s.revise},
+		{"GET", "/v1/quotes/{id}/diff", "What changed between two revisions", "", s.diff},
+		{"POST", "/v1/quotes/{id}/clone", "Make a new draft quote from this one", "", s.clone},
+		{"GET", "/v1/quotes/{id}/verify", "Whether the stored content matches its seal", "", s.verifyQuote},
+		{"POST", "/v1/verify", "Whether a document (PDF, HTML, JSON) matches the stored quote", "", s.verifyDocument},
+		{"GET", "/v1/quotes/{id}/approvals", "A quote's approvals and audit trail", "", s.approvals},
 		{"GET", "/v1/quotes/{id}/approvals/preview", "The approvals a submission would need, and discount guidance", "", s.previewApprovals},
 		{"GET", "/v1/approvals/inbox", "The pending steps the user may decide now, as an assignee or a delegate", "", s.inbox},
 		{"POST", "/v1/quotes/{id}/submit", "Submit the quote for approval", "ApprovalRequest", s.submit},
 		{"POST", "/v1/quotes/{id}/steps/{step}/approve", "Approve a step", "DecisionRequest", s.approve},
 		{"POST", "/v1/quotes/{id}/steps/{step}/reject", "Reject a step", "DecisionRequest", s.reject},
+		{"POST", "/v1/quotes/{id}/steps/{step}/reassign", "Hand an assignee's part of a step to another user", "ReassignRequest", s.reassign},
 		{"POST", "/v1/quotes/{id}/recall", "Take a pending approval back", "ApprovalRequest", s.recall},
 		{"POST", "/v1/quotes/{id}/present", "Present the quote, through the approval gate", "ApprovalRequest", s.present},
 		{"GET", "/v1/quotes/{id}/document", "The quote's document (html, json, csv, pdf)", "", s.document},
+		{"GET", "/v1/delegations", "The delegations given by or to the user", "", s.delegations},
+		{"POST", "/v1/delegations", "Let another user decide one's steps for a period", "DelegationRequest", s.delegate},
+		{"DELETE", "/v1/delegations/{id}", "Revoke a delegation", "", s.revokeDelegation},
 	}
 }
 
@@ -180,188 +215,6 @@ func (s *server) handle(h handlerFunc) http.Handler {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(v)
 	})
-}
-
-// Session is a configuration session as the API shows it.
-type Session struct {
-	ID      string                `json:"id"`
-	Product string                `json:"product"`
-	Version int64                 `json:"version"`
-	Choices []configurator.Choice `json:"choices"`
-	// Domains are what every variable can still take.
-	Domains []configurator.Domain `json:"domains"`
-	// Complete says whether every variable is settled.
-	Complete bool `json:"complete"`
-}
-
-type createSessionRequest struct {
-	Product string `json:"product"`
-}
-
-type choiceRequest struct {
-	Var   string `json:"var"`
-	Value string `json:"value"`
-}
-
-// model returns the model of a product of the catalog in force today,
-// checking first that the catalog has it, so that unknown SKUs are not
-// compiled (nor remembered).
-func (s *server) model(ctx context.Context, sku string) (*configurator.Model, error) {
-	if sku == "" {
-		return nil, invalid("product is required")
-	}
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return nil, err
-	}
-	p, err := cat.Product(sku)
-	if err != nil {
-		return nil, err
-	}
-	if !p.IsConfigurable() {
-		return nil, errors.Join(catalog.ErrNotFound, errors.New("product "+sku+" is not configurable"))
-	}
-	return s.kit.Model(ctx, sku)
-}
-
-// load restores a stored session into a fresh session of its model.
-func (s *server) load(ctx context.Context, id Identity, sid string) (*configurator.Session, int64, error) {
-	state, version, err := s.sessions.Get(ctx, id.Tenant, sid)
-	if err != nil {
-		return nil, 0, err
-	}
-	var snap configurator.Snapshot
-	if err := json.Unmarshal(state, &snap); err != nil {
-		return nil, 0, fmt.Errorf("session %s: %w", sid, err)
-	}
-	m, err := s.model(ctx, snap.Product)
-	if err != nil {
-		return nil, 0, err
-	}
-	sess := m.NewSession()
-	if err := sess.Restore(snap); err != nil {
-		return nil, 0, err
-	}
-	return sess, version, nil
-}
-
-// put stores a session's snapshot as JSON.
-func (s *server) put(ctx context.Context, id Identity, sid string, sess *configurator.Session, version int64) (int64, error) {
-	state, err := json.Marshal(sess.Snapshot())
-	if err != nil {
-		return 0, err
-	}
-	return s.sessions.Put(ctx, id.Tenant, sid, state, version)
-}
-
-func (s *server) view(sid string, version int64, sess *configurator.Session) (*Session, error) {
-	domains, err := sess.ValidDomains()
-	if err != nil {
-		return nil, err
-	}
-	choices := sess.Choices()
-	if choices == nil {
-		choices = []configurator.Choice{}
-	}
-	return &Session{ID: sid, Product: sess.Model().Name(), Version: version, Choices: choices, Domains: domains, Complete: sess.IsComplete()}, nil
-}
-
-func (s *server) createSession(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var req createSessionRequest
-	if err := decode(w, r, s.maxBody, &req); err != nil {
-		return 0, nil, err
-	}
-	m, err := s.model(ctx, req.Product)
-	if err != nil {
-		return 0, nil, err
-	}
-	sess := m.NewSession()
-	sid := rand.Text()
-	version, err := s.put(ctx, id, sid, sess, 0)
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := s.view(sid, version, sess)
-	if err != nil {
-		return 0, nil, err
-	}
-	w.Header().Set("Location", "/v1/sessions/"+sid)
-	return http.StatusCreated, v, nil
-}
-
-func (s *server) getSession(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	sid := r.PathValue("id")
-	sess, version, err := s.load(ctx, id, sid)
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := s.view(sid, version, sess)
-	return http.StatusOK, v, err
-}
-
-// change applies a change to a stored session and stores the result; a
-// refused change stores nothing.
-func (s *server) change(ctx context.Context, id Identity, sid string, f func(*configurator.Session) error) (int, any, error) {
-	sess, version, err := s.load(ctx, id, sid)
-	if err != nil {
-		return 0, nil, err
-	}
-	if err := f(sess); err != nil {
-		return 0, nil, err
-	}
-	version, err = s.put(ctx, id, sid, sess, version)
-	if err != nil {
-		return 0, nil, err
-	}
-	v, err := s.view(sid, version, sess)
-	return http.StatusOK, v, err
-}
-
-func (s *server) setChoice(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var req choiceRequest
-	if err := decode(w, r, s.maxBody, &req); err != nil {
-		return 0, nil, err
-	}
-	if req.Var == "" || req.Value == "" {
-		return 0, nil, invalid("var and value are required")
-	}
-	return s.change(ctx, id, r.PathValue("id"), func(sess *configurator.Session) error {
-		return sess.Set(req.Var, req.Value)
-	})
-}
-
-func (s *server) unsetChoice(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	return s.change(ctx, id, r.PathValue("id"), func(sess *configurator.Session) error {
-		return sess.Unset(r.PathValue("var"))
-	})
-}
-
-func (s *server) explain(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	variable, value := r.URL.Query().Get("var"), r.URL.Query().Get("value")
-	if variable == "" || value == "" {
-		return 0, nil, invalid("the var and value query parameters are required")
-	}
-	sess, _, err := s.load(ctx, id, r.PathValue("id"))
-	if err != nil {
-		return 0, nil, err
-	}
-	e, err := sess.Explain(variable, value)
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, Explanation{Explanation: e, Text: e.Text(s.lang)}, nil
-}
-
-func (s *server) complete(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	sess, _, err := s.load(ctx, id, r.PathValue("id"))
-	if err != nil {
-		return 0, nil, err
-	}
-	c, err := sess.Complete(configurator.Strategy{})
-	if err != nil {
-		return 0, nil, err
-	}
-	return http.StatusOK, c, nil
 }
 
 // Me is the answer of GET /v1/me.

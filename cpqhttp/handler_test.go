@@ -55,7 +55,7 @@ type fixture struct {
 	handler  http.Handler
 	srv      *httptest.Server
 	auth     *cpqhttp.TokenAuthenticator
-	sessions *cpqhttp.MemorySessions
+	sessions *memory.Sessions
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -66,7 +66,7 @@ func newFixture(t *testing.T) *fixture {
 	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: memory.New(), Directory: orgChart{}, Clock: crm.ClockFunc(now)})
 	require.NoError(t, err)
 	auth := &cpqhttp.TokenAuthenticator{Secret: []byte("0123456789abcdef0123456789abcdef"), Now: now}
-	sessions := cpqhttp.NewMemorySessions()
+	sessions := memory.NewSessions()
 	h, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, Sessions: sessions, Now: now, MaxBody: 4096})
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

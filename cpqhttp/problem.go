@@ -8,9 +8,12 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cpqkit/cpq"
 	"github.com/cpqkit/cpq/approval"
 	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/configurator"
+	"github.com/cpqkit/cpq/configurator/guide"
+	"github.com/cpqkit/cpq/crm"
 	"github.com/cpqkit/cpq/pricing"
 	"github.com/cpqkit/cpq/quote"
 	"github.com/cpqkit/cpq/render"
@@ -31,6 +34,13 @@ type Problem struct {
 	// Explanation says why a configuration value is not available
 	// (config.not_available).
 	Explanation *Explanation `json:"explanation,omitempty"`
+	// Drop lists the configuration choices to withdraw, and Clear the
+	// questions whose answers to clear, so that an answer, a package or a
+	// suggestion applies; Explanations say why each choice in Drop is in
+	// the way (guide.conflict).
+	Drop         []configurator.Choice `json:"drop,omitempty"`
+	Clear        []string              `json:"clear,omitempty"`
+	Explanations []Explanation         `json:"explanations,omitempty"`
 }
 
 // Explanation is a configurator explanation with its text.
@@ -41,43 +51,60 @@ type Explanation struct {
 
 // The problem codes.
 const (
-	CodeUnauthenticated  = "auth.unauthenticated"
-	CodeMalformed        = "request.malformed"
-	CodeInvalid          = "request.invalid"
-	CodeTooLarge         = "request.too_large"
-	CodeUnsupportedMedia = "request.unsupported_media_type"
-	CodeNotFound         = "route.not_found"
-	CodeMethodNotAllowed = "route.method_not_allowed"
-	CodeProductNotFound  = "product.not_found"
-	CodeUnknownVariable  = "config.unknown_variable"
-	CodeUnknownValue     = "config.unknown_value"
-	CodeNotAvailable     = "config.not_available"
-	CodeInconsistent     = "config.inconsistent"
-	CodeSessionNotFound  = "session.not_found"
-	CodeSessionConflict  = "session.conflict"
-	CodePricingInvalid   = "pricing.invalid_request"
-	CodePricingRefused   = "pricing.refused"
-	CodeQuoteNotFound    = "quote.not_found"
-	CodeQuoteConflict    = "quote.conflict"
-	CodeNotAuthorized    = "approval.not_authorized"
-	CodeSelfApproval     = "approval.self_approval"
-	CodeStaleSeal        = "approval.stale_seal"
-	CodeApprovalNotFound = "approval.not_found"
-	CodeStepNotFound     = "approval.step_not_found"
-	CodeNotPending       = "approval.not_pending"
-	CodeAlreadyDecided   = "approval.already_decided"
-	CodeNoApprover       = "approval.no_approver"
-	CodeApprovalInvalid  = "approval.invalid_request"
-	CodeApprovalRequired = "approval.required"
-	CodeQuoteTransition  = "quote.invalid_transition"
-	CodeQuoteLocked      = "quote.locked"
-	CodeQuoteInvalid     = "quote.invalid"
-	CodePrecondition     = "request.precondition_required"
-	CodeDocumentNoFont   = "document.no_font"
-	CodeDocumentLanguage = "document.unknown_language"
-	CodeDocumentFormat   = "document.unknown_format"
-	CodeCrossOrigin      = "request.cross_origin"
-	CodeInternal         = "internal"
+	CodeUnauthenticated     = "auth.unauthenticated"
+	CodeMalformed           = "request.malformed"
+	CodeInvalid             = "request.invalid"
+	CodeTooLarge            = "request.too_large"
+	CodeUnsupportedMedia    = "request.unsupported_media_type"
+	CodeNotFound            = "route.not_found"
+	CodeMethodNotAllowed    = "route.method_not_allowed"
+	CodeProductNotFound     = "product.not_found"
+	CodeUnknownVariable     = "config.unknown_variable"
+	CodeUnknownValue        = "config.unknown_value"
+	CodeNotAvailable        = "config.not_available"
+	CodeInconsistent        = "config.inconsistent"
+	CodeSessionNotFound     = "session.not_found"
+	CodeSessionConflict     = "session.conflict"
+	CodePricingInvalid      = "pricing.invalid_request"
+	CodePricingRefused      = "pricing.refused"
+	CodeQuoteNotFound       = "quote.not_found"
+	CodeQuoteConflict       = "quote.conflict"
+	CodeNotAuthorized       = "approval.not_authorized"
+	CodeSelfApproval        = "approval.self_approval"
+	CodeStaleSeal           = "approval.stale_seal"
+	CodeApprovalNotFound    = "approval.not_found"
+	CodeStepNotFound        = "approval.step_not_found"
+	CodeNotPending          = "approval.not_pending"
+	CodeAlreadyDecided      = "approval.already_decided"
+	CodeNoApprover          = "approval.no_approver"
+	CodeApprovalInvalid     = "approval.invalid_request"
+	CodeApprovalRequired    = "approval.required"
+	CodeQuoteTransition     = "quote.invalid_transition"
+	CodeQuoteLocked         = "quote.locked"
+	CodeQuoteInvalid        = "quote.invalid"
+	CodePrecondition        = "request.precondition_required"
+	CodeDocumentNoFont      = "document.no_font"
+	CodeDocumentLanguage    = "document.unknown_language"
+	CodeDocumentFormat      = "document.unknown_format"
+	CodeCrossOrigin         = "request.cross_origin"
+	CodeUnknownLanguage     = "catalog.unknown_language"
+	CodeNothingToUndo       = "session.nothing_to_undo"
+	CodeGuideConflict       = "guide.conflict"
+	CodeUnknownQuestion     = "guide.unknown_question"
+	CodeInvalidAnswer       = "guide.invalid_answer"
+	CodeUnknownPackage      = "guide.unknown_package"
+	CodeUnknownSuggestion   = "guide.unknown_suggestion"
+	CodeRevisionNotFound    = "quote.revision_not_found"
+	CodeLineNotFound        = "quote.line_not_found"
+	CodeLineExists          = "quote.line_exists"
+	CodeCatalogVersion      = "quote.catalog_version"
+	CodeCRMNotConfigured    = "crm.not_configured"
+	CodeOpportunityNotFound = "crm.opportunity_not_found"
+	CodeCRMMissingField     = "crm.missing_field"
+	CodeCRMMapping          = "crm.invalid_mapping"
+	CodeDocumentNotRendered = "document.not_rendered"
+	CodeDelegationNotFound  = "delegation.not_found"
+	CodeInternal            = "internal"
 )
 
 // problemType is the base of the type URIs: a problem's type is the URN
@@ -106,6 +133,7 @@ func problemFor(err error, lang string) *Problem {
 		p        *Problem
 		br       badRequest
 		conflict *configurator.ConflictError
+		guided   *guide.ConflictError
 		ruleErr  *configurator.RuleError
 		maxBytes *http.MaxBytesError
 	)
@@ -124,6 +152,23 @@ func problemFor(err error, lang string) *Problem {
 		p := newProblem(http.StatusConflict, CodeNotAvailable, conflict.Explanation.Text(lang))
 		p.Explanation = &Explanation{Explanation: conflict.Explanation, Text: conflict.Explanation.Text(lang)}
 		return p
+	case errors.As(err, &guided):
+		p := newProblem(http.StatusConflict, CodeGuideConflict, guided.Error())
+		p.Drop, p.Clear = guided.Drop, guided.Clear
+		for _, e := range guided.Explanations {
+			p.Explanations = append(p.Explanations, Explanation{Explanation: e, Text: e.Text(lang)})
+		}
+		return p
+	case errors.Is(err, guide.ErrUnknownQuestion):
+		return newProblem(http.StatusBadRequest, CodeUnknownQuestion, err.Error())
+	case errors.Is(err, guide.ErrInvalidAnswer):
+		return newProblem(http.StatusUnprocessableEntity, CodeInvalidAnswer, err.Error())
+	case errors.Is(err, guide.ErrUnknownPackage):
+		return newProblem(http.StatusNotFound, CodeUnknownPackage, err.Error())
+	case errors.Is(err, guide.ErrUnknownSuggestion):
+		return newProblem(http.StatusNotFound, CodeUnknownSuggestion, err.Error())
+	case errors.Is(err, configurator.ErrNothingToUndo):
+		return newProblem(http.StatusConflict, CodeNothingToUndo, err.Error())
 	case errors.As(err, &ruleErr):
 		return newProblem(http.StatusConflict, CodeNotAvailable, ruleErr.Error())
 	case errors.Is(err, configurator.ErrUnknownVariable):
@@ -138,6 +183,16 @@ func problemFor(err error, lang string) *Problem {
 		return newProblem(http.StatusNotFound, CodeSessionNotFound, "no such configuration session")
 	case errors.Is(err, ErrSessionConflict):
 		return newProblem(http.StatusConflict, CodeSessionConflict, "the session was changed by another request; read it again")
+	case errors.Is(err, cpq.ErrNoPrefill):
+		return newProblem(http.StatusNotImplemented, CodeCRMNotConfigured, "quotes cannot be made from CRM opportunities: the server has no CRM source configured")
+	case errors.Is(err, crm.ErrNotFound):
+		return newProblem(http.StatusNotFound, CodeOpportunityNotFound, err.Error())
+	case errors.Is(err, crm.ErrMissingField):
+		return newProblem(http.StatusUnprocessableEntity, CodeCRMMissingField, err.Error())
+	case errors.Is(err, crm.ErrMapping):
+		return newProblem(http.StatusUnprocessableEntity, CodeCRMMapping, err.Error())
+	case errors.Is(err, quote.ErrCatalogVersion):
+		return newProblem(http.StatusConflict, CodeCatalogVersion, err.Error()+"; recalculate with move_to_current")
 	case errors.Is(err, catalog.ErrNotFound):
 		return newProblem(http.StatusNotFound, CodeProductNotFound, err.Error())
 	case errors.Is(err, pricing.ErrInvalidRequest), errors.Is(err, pricing.ErrNoPrice), errors.Is(err, pricing.ErrNoRates):
@@ -186,6 +241,8 @@ func problemFor(err error, lang string) *Problem {
 		return newProblem(http.StatusUnprocessableEntity, CodeDocumentNoFont, "PDF documents are not available: the server has no fonts configured for them")
 	case errors.Is(err, render.ErrUnknownLanguage):
 		return newProblem(http.StatusBadRequest, CodeDocumentLanguage, err.Error())
+	case errors.Is(err, render.ErrNotRendered):
+		return newProblem(http.StatusUnprocessableEntity, CodeDocumentNotRendered, "the document was not rendered by this server, or carries no document information: "+err.Error())
 	}
 	return newProblem(http.StatusInternalServerError, CodeInternal, "")
 }

@@ -255,21 +255,5 @@ func VerifyPDF(pdf []byte, q *quote.Quote) (DocumentInfo, error) {
 	if want := quote.SealPrefix + hex.EncodeToString(sum[:]); want != info.Digest {
 		return info, fmt.Errorf("digest in the file %s, file content %s: %w", SealShort(info.Digest), SealShort(want), ErrDocumentChanged)
 	}
-	if q.Number != info.Quote || q.Revision != info.Revision {
-		return info, fmt.Errorf("the document shows quote %s revision %d, the stored quote is %s revision %d: %w",
-			info.Quote, info.Revision, q.Number, q.Revision, ErrSealMismatch)
-	}
-	if info.Status == "draft" {
-		if got := q.ComputeSeal(); got != info.Seal {
-			return info, fmt.Errorf("draft rendered from content %s, the stored revision holds %s: %w", SealShort(info.Seal), SealShort(got), ErrSealMismatch)
-		}
-		return info, fmt.Errorf("quote %s revision %d: %w", q.Number, q.Revision, ErrDraftDocument)
-	}
-	if err := q.Verify(); err != nil {
-		return info, fmt.Errorf("the stored revision: %w: %w", err, ErrSealMismatch)
-	}
-	if q.Seal != info.Seal {
-		return info, fmt.Errorf("the document's seal %s, the stored revision's %s: %w", SealShort(info.Seal), SealShort(q.Seal), ErrSealMismatch)
-	}
-	return info, nil
+	return info, checkInfo(info, q)
 }

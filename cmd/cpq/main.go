@@ -23,6 +23,8 @@
 //	cpq bench [--quick] [--json] [--font FILE [--font-index N]]
 //	                         run the benchmark scenarios and print one table
 //	cpq serve [--addr 127.0.0.1:8080] [--dir DIR] [--secret S]  serve the JSON API on the example server catalog
+//	cpq loadtest [--sessions 200] [--duration 30s] [--think 100ms] [--memory-sessions] [--json]
+//	                         serve the API on loopback and drive it with concurrent configuration sessions
 package main
 
 import (
@@ -54,6 +56,7 @@ func commands() []command {
 		{"verify", "check a rendered PDF against the stored quote revision", runVerify},
 		{"bench", "run the benchmark scenarios in this process and print one table", runBench},
 		{"serve", "serve the JSON API on the example server catalog, with demo tokens", runServe},
+		{"loadtest", "serve the API on loopback and drive it with concurrent configuration sessions", runLoadTest},
 	}
 }
 

@@ -36,6 +36,16 @@ var fontPaths = []string{
 	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 }
 
+// defaultFont returns the first of fontPaths that exists, or "".
+func defaultFont() string {
+	for _, p := range fontPaths {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
 // runRender renders a quote file as PDF, HTML, JSON or CSV.
 func runRender(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
@@ -107,13 +117,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	if *format == "pdf" {
 		path := *font
 		if path == "" {
-			for _, p := range fontPaths {
-				if _, err := os.Stat(p); err == nil {
-					path = p
-					break
-				}
-			}
-			if path == "" {
+			if path = defaultFont(); path == "" {
 				return fail(errors.New("no font found: give --font FILE (a TrueType .ttf or .ttc with the document's characters)"))
 			}
 		}

@@ -20,15 +20,26 @@ import (
 	"github.com/cpqkit/cpq/cpqhttp"
 	"github.com/cpqkit/cpq/examples/catalogs"
 	"github.com/cpqkit/cpq/internal/demo"
+	"github.com/cpqkit/cpq/render"
 	"github.com/cpqkit/cpq/store/sqlite"
 )
 
 // serveTenant is the tenant every demo token names.
 const serveTenant = "acme"
 
-// serveUsers are the demo users a token is printed for: the salesperson
-// and the approvers of the server catalog's rules.
-var serveUsers = []string{"alice", "mia", "victor", "fred", "lena"}
+// serveDemoUsers are the demo users: the salesperson and the approvers of
+// the server catalog's rules. A token is printed for each, and the web
+// sign-in page offers them.
+var serveDemoUsers = []cpqhttp.DemoUser{
+	{ID: "alice", Role: "salesperson · 销售"},
+	{ID: "mia", Role: "sales manager · 销售经理"},
+	{ID: "victor", Role: "regional VP · 区域副总裁"},
+	{ID: "fred", Role: "finance · 财务"},
+	{ID: "lena", Role: "legal · 法务"},
+}
+
+// serveCookie is the cookie that carries a web user's token.
+const serveCookie = "cpq_token"
 
 // serveTokenLife is how long the printed tokens are valid.
 const serveTokenLife = 12 * time.Hour
@@ -119,15 +130,31 @@ func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error)
 			err = cerr
 		}
 	}()
-	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: demo.OrgChart{}})
+	docs := render.Config{Letterhead: render.Letterhead{Company: "Edge Systems Inc.", Address: []string{"1 Foundry Way", "Pittsburgh PA 15201"}}}
+	if path := defaultFont(); path != "" {
+		// Without a font, documents are still served as HTML, JSON and CSV.
+		if docs.Fonts.Regular, err = render.ReadFontFace(os.DirFS(filepath.Dir(path)), filepath.Base(path), 0); err != nil {
+			return err
+		}
+	}
+	defer purgeSessions(ctx, store.Sessions(), serveSessionPurging, serveSessionMaxAge, stdout)()
+	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: demo.OrgChart{}, Documents: docs})
 	if err != nil {
 		return err
 	}
-	auth := &cpqhttp.TokenAuthenticator{Secret: secret}
-	handler, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, MaxBody: cpqhttp.DefaultMaxBody})
+	auth := &cpqhttp.TokenAuthenticator{Secret: secret, Cookie: serveCookie}
+	api, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, Sessions: store.Sessions(), MaxBody: cpqhttp.DefaultMaxBody, WebUI: true, LoginURL: "/login"})
 	if err != nil {
 		return err
 	}
+	login, err := (&cpqhttp.DemoLogin{Auth: auth, Tenant: serveTenant, Users: serveDemoUsers, Life: serveTokenLife}).Handler()
+	if err != nil {
+		return err
+	}
+	handler := http.NewServeMux()
+	handler.Handle("/login", login)
+	handler.Handle("/logout", login)
+	handler.Handle("/", api)
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", opts.Addr)
 	if err != nil {
 		return err
@@ -143,11 +170,12 @@ func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error)
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "cpqkit API for catalog %s %s, SQLite at %s\n", cat.ID, cat.Version, dbPath)
 	fmt.Fprintf(stdout, "listening on %s\n", url)
+	fmt.Fprintf(stdout, "web:         %s/ (sign in as a demo user)\n", url)
 	fmt.Fprintf(stdout, "OpenAPI:     %s/openapi.json\n", url)
 	expiry := time.Now().Add(serveTokenLife)
 	fmt.Fprintf(stdout, "bearer tokens of tenant %s, valid until %s:\n", serveTenant, expiry.Format(time.RFC3339))
-	for _, u := range serveUsers {
-		fmt.Fprintf(stdout, "  %-7s %s\n", u, auth.Issue(cpqhttp.Identity{Tenant: serveTenant, User: u}, expiry))
+	for _, u := range serveDemoUsers {
+		fmt.Fprintf(stdout, "  %-7s %s\n", u.ID, auth.Issue(cpqhttp.Identity{Tenant: serveTenant, User: u.ID}, expiry))
 	}
 	fmt.Fprintf(stdout, "e.g. curl -H 'Authorization: Bearer <token>' -d '{\"product\":\"SRV-R2\"}' %s/v1/sessions\n", url)
 

@@ -66,8 +66,8 @@ func TestServe(t *testing.T) {
 	base := "http://" + addr.String()
 	printed := out.String()
 	assert.Contains(t, printed, base+"/openapi.json")
-	for _, u := range serveUsers {
-		printedToken(t, printed, u)
+	for _, u := range serveDemoUsers {
+		printedToken(t, printed, u.ID)
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
 	do := func(method, path, token, body string) (int, string) {

@@ -11,4 +11,7 @@
 //
 // It also implements approval.Store: approvals, delegations and the audit
 // trail, committed with the quotes of the same transaction.
+//
+// Sessions keeps configuration sessions for cpqhttp (its default when a
+// server is given none) in one process.
 package memory

@@ -25,6 +25,7 @@ type Store struct {
 	eventIDs  map[key]*event
 	seq       int64
 	approvals approvalData // see approval.go
+	sessions  *Sessions
 }
 
 var (
@@ -66,8 +67,13 @@ func New() *Store {
 		numbers:   map[key]string{},
 		revisions: map[revKey][]byte{},
 		eventIDs:  map[key]*event{},
+		sessions:  NewSessions(),
 	}
 }
+
+// Sessions returns the store's configuration sessions (see Sessions), kept
+// apart from its quotes: a session is never part of a transaction.
+func (s *Store) Sessions() *Sessions { return s.sessions }
 
 // Create stores a new quote at version 1.
 func (s *Store) Create(ctx context.Context, q *quote.Quote) error {

@@ -16,4 +16,8 @@
 // It also implements approval.Store: approvals, delegations and the audit
 // trail, written in the same transactions as quotes; the database refuses
 // to change or remove an audit record.
+//
+// Store.Sessions keeps the configuration sessions of cpqhttp in the
+// store's schema, so that several servers on one database serve the same
+// sessions; of concurrent writes of one version exactly one wins.
 package postgres

@@ -65,3 +65,8 @@ func BenchmarkStore(b *testing.B) {
 	pool := testPool(b)
 	storetest.Benchmark(b, func(tb testing.TB) storetest.Store { return open(tb, pool) })
 }
+
+func TestSessionsConformance(t *testing.T) {
+	pool := testPool(t)
+	storetest.RunSessions(t, func(tb testing.TB) storetest.SessionStore { return open(tb, pool).Sessions() })
+}

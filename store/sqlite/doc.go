@@ -16,4 +16,9 @@
 // It also implements approval.Store: approvals, delegations and the audit
 // trail, written in the same transactions as quotes; the database refuses
 // to change or remove an audit record.
+//
+// Store.Sessions keeps the configuration sessions of cpqhttp in the same
+// database, shared by every process that opens the file; concurrent
+// session writes are committed together in one short transaction, each
+// with its own version check.
 package sqlite

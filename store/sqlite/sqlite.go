@@ -41,8 +41,9 @@ var migrations embed.FS
 // Store is a quote store in an SQLite database. It is safe for concurrent
 // use; Close it when done.
 type Store struct {
-	writer  *sql.DB // one connection: writes queue here
-	readers *sql.DB
+	writer   *sql.DB // one connection: writes queue here
+	readers  *sql.DB
+	sessions *Sessions
 }
 
 var (
@@ -97,7 +98,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	readers.SetMaxOpenConns(cfg.Readers)
 	readers.SetMaxIdleConns(cfg.Readers)
-	return &Store{writer: writer, readers: readers}, nil
+	sessions, err := prepareSessions(ctx, writer, readers)
+	if err != nil {
+		readers.Close()
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite store %s: %w", cfg.Path, err)
+	}
+	return &Store{writer: writer, readers: readers, sessions: sessions}, nil
 }
 
 func openDB(dsn string) (*sql.DB, error) {
@@ -110,7 +117,7 @@ func openDB(dsn string) (*sql.DB, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.readers.Close(), s.writer.Close())
+	return errors.Join(s.sessions.close(), s.readers.Close(), s.writer.Close())
 }
 
 // migrateSchema applies the migrations the database lacks, all in one

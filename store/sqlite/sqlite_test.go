@@ -26,3 +26,9 @@ func newStore(t testing.TB) storetest.Store {
 func TestConformance(t *testing.T) { storetest.Run(t, newStore) }
 
 func BenchmarkStore(b *testing.B) { storetest.Benchmark(b, newStore) }
+
+func TestSessionsConformance(t *testing.T) {
+	storetest.RunSessions(t, func(t testing.TB) storetest.SessionStore {
+		return open(t, filepath.Join(t.TempDir(), "cpq.db")).Sessions()
+	})
+}

@@ -22,4 +22,10 @@
 // quotes and the outbox, the audit trail, delegations, the escalation
 // listing, tenants, and the approval engine running on the store,
 // approvers of one level deciding at the same moment included.
+//
+// RunSessions checks a store of configuration sessions (SessionStore, the
+// method set of cpqhttp.SessionStore with Delete and Purge): states read
+// back byte for byte, optimistic versions, tenants, deletion, purging by
+// the time of the last write, and concurrent writers of one version, of
+// which exactly one wins.
 package storetest
