@@ -348,6 +348,19 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 		}),
 		waitText(`[data-t="nav.configure"]`, "配置"),
 		click(`button[data-product="SRV-R2"]`),
-		visible(`[data-var="chassis"] .chip[data-value="2U"]`))
+		visible(`[data-var="chassis"] .chip[data-value="2U"]`),
+		// The questionnaire: databases need 256 GB or more…
+		waitText(`[data-answer="database"]`, "数据库"),
+		click(`[data-answer="database"]`),
+		visible(`[data-answered="workload"]`),
+		visible(`[data-var="memory_gb"] .chip.off[data-value="128"]`),
+		visible(`[data-var="memory_gb"] .chip[data-value="256"]:not(.off)`),
+		// …and 600 users at least 512 GB.
+		visible(`input[data-number="users"]`),
+		chromedp.SendKeys(chromedp.CSS(`input[data-number="users"]`), "600"),
+		click(`button[data-ok="users"]`),
+		visible(`[data-answered="users"]`),
+		visible(`[data-var="memory_gb"] .chip.off[data-value="480"]`),
+		visible(`[data-var="memory_gb"] .chip[data-value="512"]:not(.off)`))
 	screenshot(t, alice, "ui-configure-zh-phone", 390)
 }

@@ -100,6 +100,16 @@ func TestServe(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, code)
 	assert.Contains(t, body, "auth.unauthenticated")
 
+	// The web interface, and the sign-in page it sends strangers to.
+	code, body = do("GET", "/", "", "")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `data-login="/login"`)
+	code, body = do("GET", "/login", "", "")
+	assert.Equal(t, http.StatusOK, code)
+	for _, u := range serveDemoUsers {
+		assert.Contains(t, body, `data-user="`+u.ID+`"`)
+	}
+
 	cancel()
 	select {
 	case err := <-done:

@@ -229,6 +229,13 @@ function indexForm(form) {
     idx.label[a.id] = a.label || a.name || a.id;
     idx.unit[a.id] = a.unit || "";
     idx.values[a.id] = (a.values || []).map((v) => (typeof v === "string" ? v : v.id ?? v.value));
+    // An integer range lists its values, so that those ruled out show.
+    if (!idx.values[a.id].length && a.type === "integer" && a.min !== undefined && a.max !== undefined) {
+      const lo = Number(a.min), hi = Number(a.max), step = Number(a.step || 1);
+      if (step > 0 && (hi - lo) / step <= 100) {
+        for (let x = lo; x <= hi; x += step) idx.values[a.id].push(String(x));
+      }
+    }
     idx.valueLabel[a.id] = {};
     for (const v of a.values || []) {
       if (typeof v !== "string") idx.valueLabel[a.id][v.id ?? v.value] = v.label || v.name || v.id || v.value;
@@ -242,6 +249,16 @@ function indexForm(form) {
       group.options.push(o.id);
     }
     idx.groups.push(group);
+  }
+  idx.answerLabel = {};
+  for (const qn of form.questionnaires || []) {
+    for (const st of qn.steps || []) {
+      for (const q of st.questions || []) {
+        idx.answerLabel[q.id] = {};
+        for (const o of q.options || []) idx.answerLabel[q.id][o.id] = o.label;
+        idx.unit["answer:" + q.id] = q.unit || "";
+      }
+    }
   }
   return idx;
 }
@@ -422,30 +439,77 @@ async function updatePrice(sid, sess, card) {
   }
 }
 
+// hiddenQuestions remembers the sessions whose questionnaire the user put
+// away.
+const hiddenQuestions = new Set();
+
 async function renderQuestionnaire(sid, idx, change) {
   const box = document.getElementById("questionnaire");
   let data;
   try {
     ({ data } = await api("GET", `/v1/sessions/${sid}/questionnaire?lang=${encodeURIComponent(state.lang)}`));
   } catch { return; } // a product without a questionnaire
-  if (!box || !data) return;
-  const q = data.next || data.question;
-  if (!q) {
-    if ((data.questions || []).length) box.replaceChildren(h("div", { class: "card question" }, h("h2", {}, t("q.title")), h("p", { class: "muted" }, t("q.done"))));
+  if (!box || !data || !data.id) return;
+  const answered = (data.questions || []).filter((q) => q.status === "answered");
+  const answers = answered.length ? h("ul", { class: "steps small" }, answered.map((q) => h("li", { "data-answered": q.question },
+    `${q.text} `, h("strong", {}, answerText(idx, q.question, q.answer)), " ",
+    h("button", { class: "clear", onclick: () => change("DELETE", "/answers/" + encodeURIComponent(q.question)) }, t("q.change"))))) : null;
+  const toggle = h("button", { class: "clear", onclick: () => {
+    if (hiddenQuestions.has(sid)) hiddenQuestions.delete(sid); else hiddenQuestions.add(sid);
+    renderQuestionnaire(sid, idx, change);
+  } }, t(hiddenQuestions.has(sid) ? "q.show" : "q.hide"));
+  const head = h("div", { class: "spread" }, h("h2", {}, data.name || t("q.title")), toggle);
+  const q = data.next;
+  if (hiddenQuestions.has(sid)) {
+    box.replaceChildren(h("div", { class: "card question" }, head));
     return;
   }
-  const options = q.options || [];
+  if (!q) {
+    box.replaceChildren(h("div", { class: "card question" }, head, answers, h("p", { class: "muted" }, t("q.done"))));
+    return;
+  }
+  const answer = (values) => change("POST", "/answers", { question: q.id, values });
+  let control;
+  if (q.type === "number") {
+    const input = h("input", { type: "number", min: q.min, max: q.max, "data-number": q.id, "aria-label": q.text });
+    control = h("div", { class: "row" }, input, q.unit ? h("span", { class: "muted" }, q.unit) : null,
+      h("button", { "data-ok": q.id, onclick: () => input.value && answer([String(input.value)]) }, t("q.ok")));
+  } else if (q.type === "multiple") {
+    const picked = new Set();
+    control = h("div", {},
+      h("div", { class: "chips" }, (q.options || []).map((o) => {
+        const chip = h("button", { class: "chip" + (o.available ? "" : " off"), "data-answer": o.id, disabled: !o.available, title: conflictText(idx, o.conflict) }, o.text || o.id);
+        chip.addEventListener("click", () => {
+          if (picked.has(o.id)) picked.delete(o.id); else picked.add(o.id);
+          chip.classList.toggle("chosen", picked.has(o.id));
+        });
+        return chip;
+      })),
+      h("div", { class: "row mt" }, h("button", { "data-ok": q.id, onclick: () => picked.size && answer([...picked]) }, t("q.ok"))));
+  } else {
+    control = h("div", { class: "chips" }, (q.options || []).map((o) =>
+      h("button", { class: "chip" + (o.available ? "" : " off"), "data-answer": o.id, disabled: !o.available, title: conflictText(idx, o.conflict), onclick: () => answer([o.id]) }, o.text || o.id)));
+  }
   box.replaceChildren(h("div", { class: "card question", "data-question": q.id },
-    h("h2", {}, t("q.title") + (q.step ? " · " + q.step : "")),
-    h("p", {}, q.text || q.id),
-    h("div", { class: "chips" }, options.map((o) => {
-      const ok = o.available !== false;
-      const chip = h("button", { class: "chip" + (ok ? "" : " off"), "data-answer": o.id, disabled: !ok, title: o.reason || "" }, o.text || o.label || o.id);
-      chip.addEventListener("click", () => change("POST", "/answers", { question: q.id, values: [o.id] }));
-      return chip;
-    })),
-    h("div", { class: "row mt" },
-      h("button", { class: "ghost", "data-skip": q.id, onclick: () => change("POST", "/answers", { question: q.id, values: [] }) }, t("q.skip")))));
+    head,
+    answers,
+    h("p", {}, (q.step_name ? q.step_name + " · " : ""), h("strong", {}, q.text || q.id)),
+    q.help ? h("p", { class: "muted small" }, q.help) : null,
+    control));
+}
+
+// answerText shows an answer given: its options or its number.
+function answerText(idx, question, a) {
+  if (!a) return "";
+  const labels = idx.answerLabel[question] || {};
+  if (a.options && a.options.length) return a.options.map((o) => labels[o] || o).join(", ");
+  return `${a.number ?? ""} ${idx.unit["answer:" + question] || ""}`.trim();
+}
+
+// conflictText says which choices stand in the way of an answer.
+function conflictText(idx, c) {
+  if (!c) return "";
+  return [...(c.drop || []).map((d) => `${varLabel(idx, d.var)} = ${valueLabel(idx, d.var, d.value)}`), ...(c.clear || [])].join("; ");
 }
 
 async function renderPackages(sid, idx, change) {
