@@ -34,7 +34,7 @@ func TestDocument(t *testing.T) {
 	assert.Equal(t, `attachment; filename="`+q["number"].(string)+`.csv"`, resp.Header.Get("Content-Disposition"))
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	require.Len(t, lines, 3)
-	assert.Contains(t, lines[1], ",SRV-R2,,,cpu=X7;memory_gb=128,5,,5970,4871.52,18.4,24357.6,USD,")
+	assert.Contains(t, lines[1], ",SRV-R2,R2 rack server,,cpu=X7;memory_gb=128,5,,5970,4871.52,18.4,24357.6,USD,")
 
 	resp, body = f.raw(t, "acme", path+"?format=html&lang=zh-CN")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/cpqkit/cpq/catalog"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -149,7 +150,53 @@ func (q *Quote) Price(ctx context.Context, eng *pricing.Engine, date time.Time) 
 			return fmt.Errorf("price optional lines of quote %s: %w", q.Number, err)
 		}
 	}
-	return q.ApplyPricing(counted, optional)
+	if err := q.ApplyPricing(counted, optional); err != nil {
+		return err
+	}
+	q.describe(eng.Catalog())
+	return nil
+}
+
+// describe names, from the catalog and in the quote's language, what the
+// user left unnamed: a line without a name (or a derived line named by its
+// SKU) gets its product's name, an enumerated configuration value without a
+// label gets its value's name. Names given are kept.
+func (q *Quote) describe(cat *catalog.Catalog) {
+	if cat == nil {
+		return
+	}
+	lang := q.Header.Language
+	if lang == "" {
+		lang = "en"
+	}
+	for i := range q.Lines {
+		l := &q.Lines[i]
+		p, err := cat.Product(l.Product)
+		if err != nil {
+			continue
+		}
+		if l.Name == "" || (l.Derived && l.Name == l.Product) {
+			if n := p.Name.In(lang); n != "" {
+				l.Name = n
+			}
+		}
+		for j := range l.Configuration {
+			c := &l.Configuration[j]
+			if c.Label != "" {
+				continue
+			}
+			for _, a := range p.Attributes {
+				if a.ID != c.Var {
+					continue
+				}
+				for _, v := range a.Values {
+					if v.ID == c.Value && len(v.Name) > 0 {
+						c.Label = v.Name.In(lang)
+					}
+				}
+			}
+		}
+	}
 }
 
 // Reprice prices the quote again. By default it uses the catalog version

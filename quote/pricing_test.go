@@ -150,3 +150,31 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+// Pricing names what the user left unnamed, from server.yaml, in the
+// quote's language: the line's product name, the derived drives' product
+// name, and the label of an enumerated value; a name given stays.
+func TestPriceNamesLinesFromTheCatalog(t *testing.T) {
+	for _, tc := range []struct {
+		lang, server, drives string
+	}{
+		{"", "R2 rack server", "960 GB SATA SSD"},
+		{"zh-CN", "R2机架式服务器", "960GB SATA固态硬盘"},
+	} {
+		q := serverQuote()
+		q.Header.Language = tc.lang
+		q.Lines[0].Name = ""
+		q.Lines[0].Configuration = append(q.Lines[0].Configuration, quote.ConfigValue{Var: "chassis", Value: "2U"})
+		require.NoError(t, q.Price(context.Background(), serverEngine(t), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
+		byID := map[string]quote.Line{}
+		for _, l := range q.Lines {
+			byID[l.ID] = l
+		}
+		assert.Equal(t, tc.server, byID["1"].Name, tc.lang)
+		assert.Equal(t, tc.drives, byID["1.ssd_960"].Name, tc.lang)
+		assert.Equal(t, "Care", byID["2"].Name, "a name given is kept")
+		last := byID["1"].Configuration[len(byID["1"].Configuration)-1]
+		assert.Equal(t, quote.ConfigValue{Var: "chassis", Value: "2U", Label: "2U"}, last)
+		assert.Empty(t, byID["1"].Configuration[0].Label, "cpu values have no names in the catalog")
+	}
+}

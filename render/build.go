@@ -409,6 +409,9 @@ func lineRow(l quote.Line, labels Labels, f *formatter) Row {
 		row.Discount = f.percent(pct)
 	}
 	for _, c := range l.Configuration {
+		if notIncluded(c) {
+			continue
+		}
 		v := c.Label
 		if v == "" {
 			v = c.Value
@@ -435,6 +438,13 @@ func lineRow(l quote.Line, labels Labels, f *formatter) Row {
 	}
 	row.Note = strings.Join(notes, " · ")
 	return row
+}
+
+// notIncluded reports a configuration value that says something is left
+// out (an option not taken, a quantity of zero): the customer's document
+// lists what the line includes.
+func notIncluded(c quote.ConfigValue) bool {
+	return c.Label == "" && (c.Value == "false" || (strings.HasPrefix(c.Var, "qty.") && c.Value == "0"))
 }
 
 // humanize turns a variable name into a caption: "cpu_speed" → "Cpu

@@ -104,7 +104,7 @@ func TestRun(t *testing.T) {
     4 × DRV-SSD-960: 840.00
 3. approval needed: manager_discount by mia, because quote.max_line_discount_percent > 10 (quote.max_line_discount_percent = 12)
     the final document is refused: not approved yet
-4. approved and presented: Approved by mia on 4 March 2030, seal 6ed21728926e
+4. approved and presented: Approved by mia on 4 March 2030, seal 6cc419331418
 5. accepted by jana@nordwerk.example: order of 15166.40 USD, 2 lines, verifies: true
 6. dispatching the outbox:
     CRM hears quote.created (revision 1)
