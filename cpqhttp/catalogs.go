@@ -10,12 +10,41 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/cpqkit/cpq/catalog"
+	"github.com/cpqkit/cpq/configurator/guide"
 )
 
 // language returns the language of labels a request asks for with ?lang=:
 // one of the catalog's languages (English always), matched without regard
 // to case; none means the server's language. Labels the catalog lacks in
 // it fall back to English (catalog.Text.In).
+// catalogIn returns the catalog in force today and the language the
+// request asks for.
+func (s *server) catalogIn(r *http.Request) (*catalog.Catalog, string, error) {
+	cat, err := s.kit.Catalog(s.now())
+	if err != nil {
+		return nil, "", err
+	}
+	lang, err := s.language(r, cat)
+	if err != nil {
+		return nil, "", err
+	}
+	return cat, lang, nil
+}
+
+// loadIn loads the session the request names, with the language it asks
+// for.
+func (s *server) loadIn(ctx context.Context, id Identity, r *http.Request) (*sessionState, *guide.Session, string, error) {
+	_, lang, err := s.catalogIn(r)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	st, gs, _, err := s.load(ctx, id, r.PathValue("id"))
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return st, gs, lang, nil
+}
+
 func (s *server) language(r *http.Request, cat *catalog.Catalog) (string, error) {
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
@@ -108,11 +137,7 @@ func summary(p *catalog.Product, lang string) ProductSummary {
 // products lists the products of the catalog in force that are not
 // retired, in catalog order.
 func (s *server) products(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
+	cat, lang, err := s.catalogIn(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -241,11 +266,7 @@ func valueLabel(a *catalog.Attribute, id, lang string) string {
 }
 
 func (s *server) product(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
+	cat, lang, err := s.catalogIn(r)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -80,11 +80,7 @@ var yesNo = map[string]catalog.Text{
 }
 
 func (s *server) questionnaire(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
+	cat, lang, err := s.catalogIn(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -209,15 +205,7 @@ func packageChoices(m *configurator.Model, pk *catalog.Package) []configurator.C
 }
 
 func (s *server) packages(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
-	if err != nil {
-		return 0, nil, err
-	}
-	_, gs, _, err := s.load(ctx, id, r.PathValue("id"))
+	_, gs, lang, err := s.loadIn(ctx, id, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -269,15 +257,7 @@ type Suggestions struct {
 }
 
 func (s *server) suggestions(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
-	if err != nil {
-		return 0, nil, err
-	}
-	_, gs, _, err := s.load(ctx, id, r.PathValue("id"))
+	_, gs, lang, err := s.loadIn(ctx, id, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -360,15 +340,7 @@ func recommendations(recs []guide.Recommendation, lang string) []Recommendation 
 }
 
 func (s *server) recommendations(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
-	if err != nil {
-		return 0, nil, err
-	}
-	_, gs, _, err := s.load(ctx, id, r.PathValue("id"))
+	_, gs, lang, err := s.loadIn(ctx, id, r)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -361,15 +361,7 @@ func (s *server) explain(ctx context.Context, id Identity, _ http.ResponseWriter
 	if variable == "" || value == "" {
 		return 0, nil, invalid("the var and value query parameters are required")
 	}
-	cat, err := s.kit.Catalog(s.now())
-	if err != nil {
-		return 0, nil, err
-	}
-	lang, err := s.language(r, cat)
-	if err != nil {
-		return 0, nil, err
-	}
-	_, gs, _, err := s.load(ctx, id, r.PathValue("id"))
+	_, gs, lang, err := s.loadIn(ctx, id, r)
 	if err != nil {
 		return 0, nil, err
 	}
