@@ -187,7 +187,7 @@ func New(cfg Config) (*Kit, error) {
 
 	// The approval engine's own transactions (submit, decide, present)
 	// record their events through the recorder, in the same transaction.
-	events := eventedStore{Store: cfg.Store, rec: k.recorder}
+	events := k.recorder.ApprovalStore(cfg.Store)
 	for _, c := range vs.All() {
 		eng, err := approval.New(approval.Config{
 			Catalog: c, Store: events, Directory: cfg.Directory, Facts: cfg.Facts,
@@ -628,31 +628,3 @@ func (k *Kit) Recorder() *crm.Recorder { return k.recorder }
 // Config.Dispatch.Handler, or nil when no handler was configured. The host
 // runs it (Run in a goroutine of its own, or RunOnce from a scheduler).
 func (k *Kit) Dispatcher() *crm.Dispatcher { return k.dispatcher }
-
-// eventedStore records, in the approval engine's own transactions, the
-// events of the status changes the engine makes: every quote update it
-// writes goes through the recorder.
-type eventedStore struct {
-	approval.Store
-	rec *crm.Recorder
-}
-
-func (s eventedStore) InApprovalTx(ctx context.Context, fn func(tx approval.Tx) error) error {
-	return s.Store.InApprovalTx(ctx, func(tx approval.Tx) error { return fn(eventedTx{tx, s.rec}) })
-}
-
-type eventedTx struct {
-	approval.Tx
-	rec *crm.Recorder
-}
-
-func (t eventedTx) Update(ctx context.Context, q *quote.Quote) error {
-	before, err := t.Tx.Get(ctx, q.Tenant, q.ID)
-	if err != nil {
-		return err
-	}
-	if err := t.Tx.Update(ctx, q); err != nil {
-		return err
-	}
-	return t.rec.RecordTransitions(ctx, t.Tx, before, q)
-}

@@ -98,34 +98,6 @@ func (OrgChart) Related(_ context.Context, _, relation string, q *quote.Quote) (
 	return nil, nil
 }
 
-// eventedStore records the events of the status changes the approval
-// engine makes, in the engine's own transactions: every quote update it
-// writes goes through the recorder.
-type eventedStore struct {
-	approval.Store
-	rec *crm.Recorder
-}
-
-func (s eventedStore) InApprovalTx(ctx context.Context, fn func(tx approval.Tx) error) error {
-	return s.Store.InApprovalTx(ctx, func(tx approval.Tx) error { return fn(eventedTx{tx, s.rec}) })
-}
-
-type eventedTx struct {
-	approval.Tx
-	rec *crm.Recorder
-}
-
-func (t eventedTx) Update(ctx context.Context, q *quote.Quote) error {
-	before, err := t.Tx.Get(ctx, q.Tenant, q.ID)
-	if err != nil {
-		return err
-	}
-	if err := t.Tx.Update(ctx, q); err != nil {
-		return err
-	}
-	return t.rec.RecordTransitions(ctx, t.Tx, before, q)
-}
-
 // sequence numbers events and quotes, so that the run is reproducible; a
 // host keeps the default random IDs.
 type sequence struct {
@@ -170,7 +142,7 @@ func Run(ctx context.Context, w io.Writer, opts Options) (*Result, error) {
 	clock := crm.ClockFunc(func() time.Time { return today })
 	ids := &sequence{prefix: "ev"}
 	approvals, err := approval.New(approval.Config{
-		Catalog: cat, Store: eventedStore{store, crm.NewRecorder(crm.RecorderConfig{IDs: ids})}, Directory: OrgChart{}, Clock: clock,
+		Catalog: cat, Store: crm.NewRecorder(crm.RecorderConfig{IDs: ids}).ApprovalStore(store), Directory: OrgChart{}, Clock: clock,
 	})
 	if err != nil {
 		return res, err
