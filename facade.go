@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,8 +72,9 @@ type Config struct {
 	// name; it is required when a rule names one.
 	Directory approval.Directory
 	// Facts completes the facts approval rules read with what only the
-	// host or pricing knows (approval.Config.Facts); nil leaves the counts
-	// of lines below floor or margin at zero.
+	// host knows (approval.Config.Facts). The Kit counts the lines below
+	// their guardrail's approval floor or margin itself, by pricing; Facts
+	// runs after that and may change any fact.
 	Facts approval.FactSource
 	// Administrators names the role whose members may reassign any
 	// approval step and manage anyone's delegations; empty means nobody
@@ -190,7 +192,7 @@ func New(cfg Config) (*Kit, error) {
 	events := k.recorder.ApprovalStore(cfg.Store)
 	for _, c := range vs.All() {
 		eng, err := approval.New(approval.Config{
-			Catalog: c, Store: events, Directory: cfg.Directory, Facts: cfg.Facts,
+			Catalog: c, Store: events, Directory: cfg.Directory, Facts: pricingFacts{k: k, next: cfg.Facts},
 			Clock: k.clock, Administrators: cfg.Administrators,
 		})
 		if err != nil {
@@ -616,6 +618,38 @@ func (k *Kit) Accept(ctx context.Context, tenant, quoteID, acceptedBy string) (*
 		return nil, err
 	}
 	return order, nil
+}
+
+// pricingFacts completes approval facts with what only pricing knows: the
+// lines below their guardrail's approval floor or approval margin, counted
+// by pricing the quote's lines that count with the catalog version the
+// quote pins, on the day of the evaluation. The host's own FactSource, if
+// any, runs after it and may change any fact.
+type pricingFacts struct {
+	k    *Kit
+	next approval.FactSource
+}
+
+func (p pricingFacts) Complete(ctx context.Context, q *quote.Quote, f *approval.Facts) error {
+	if q.CatalogID != "" && slices.ContainsFunc(q.Lines, quote.Line.Counts) {
+		eng, err := p.k.Engines().Version(ctx, q.CatalogID, q.CatalogVersion)
+		if err != nil {
+			return fmt.Errorf("approval facts of quote %s: %w", q.Number, err)
+		}
+		day := f.Today
+		if day.IsZero() {
+			day = p.k.clock.Now()
+		}
+		res, err := eng.Price(ctx, q.PricingRequest(day, quote.Line.Counts))
+		if err != nil {
+			return fmt.Errorf("approval facts of quote %s: %w", q.Number, err)
+		}
+		f.LinesBelowFloor, f.LinesBelowMinMargin = res.Approval.LinesBelowFloor, res.Approval.LinesBelowMinMargin
+	}
+	if p.next != nil {
+		return p.next.Complete(ctx, q, f)
+	}
+	return nil
 }
 
 // Recorder returns the recorder that writes a quote's changes and their

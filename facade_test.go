@@ -538,3 +538,57 @@ func TestCloneQuote(t *testing.T) {
 	_, _, err = k.CloneQuote(ctx, "globex", q.ID, "bob")
 	assert.ErrorIs(t, err, quote.ErrNotFound)
 }
+
+// serverCatalogFloor is the server catalog with a guardrail: a server line
+// net below 90 % of its list price needs finance's approval.
+func serverCatalogFloor(t *testing.T) *catalog.Catalog {
+	t.Helper()
+	data, err := catalogs.FS.ReadFile("server.yaml")
+	require.NoError(t, err)
+	src := strings.Replace(string(data), "approval_rules:\n", `guardrails:
+  lines:
+    - id: server_floor
+      categories: [servers]
+      approval_floor_percent: 90
+approval_rules:
+  - id: below_floor
+    name: A line below its floor
+    condition: quote.lines_below_floor > 0
+    approver: {group: finance}
+    level: 3
+`, 1)
+	c, err := catalog.Parse([]byte(src), "server-floor.yaml")
+	require.NoError(t, err)
+	return c
+}
+
+// The Kit counts the lines below their approval floor by pricing: 5 % off
+// leaves the server at 95 % of list, above the 90 % floor; 12 % off puts
+// it at 88 %, below, and also over the manager's 10 %.
+func TestApprovalFactsFromPricing(t *testing.T) {
+	ctx := context.Background()
+	k := newKit(t, cpq.Config{Catalogs: []*catalog.Catalog{serverCatalogFloor(t)}})
+	for _, tc := range []struct {
+		discount int64
+		want     []string
+		below    int
+	}{
+		{5, nil, 0},
+		{12, []string{"manager_discount by mia", "below_floor by fred"}, 1},
+	} {
+		q, err := k.NewQuote(ctx, "acme", "alice", quote.Header{Account: quote.Party{ID: "acc-1", Name: "Nordwerk AG"}})
+		require.NoError(t, err)
+		line := serverLine(1)
+		line.Adjustment = quote.Adjustment{DiscountPercent: percent(tc.discount)}
+		q.Lines = append(q.Lines, line)
+		require.NoError(t, k.PriceQuote(ctx, q))
+		p, err := k.Approvals().Preview(ctx, q)
+		require.NoError(t, err)
+		var got []string
+		for _, s := range p.Steps {
+			got = append(got, s.Rule+" by "+strings.Join(s.Assignees, ","))
+		}
+		assert.Equal(t, tc.want, got, tc.discount)
+		assert.Equal(t, tc.below, p.Facts.LinesBelowFloor, tc.discount)
+	}
+}
