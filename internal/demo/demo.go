@@ -74,12 +74,19 @@ const tenant = "acme"
 var today = time.Date(2030, time.March, 4, 9, 0, 0, 0, time.UTC)
 
 // OrgChart is the demo company's org chart, as the approval engine asks
-// it: alice sells, mia is her manager, victor the regional VP, fred is in
-// finance and lena in legal. cpq serve uses it too.
+// it: alice sells, mia is her manager (and the sales manager), victor the
+// regional VP, fred is in finance (and the deal desk) and lena in legal.
+// cpq serve uses it too.
 type OrgChart struct{}
 
 func (OrgChart) Members(_ context.Context, _, kind, name string) ([]string, error) {
 	switch kind + ":" + name {
+	case "role:regional_vp":
+		return []string{"victor"}, nil
+	case "role:sales_manager":
+		return []string{"mia"}, nil
+	case "role:deal_desk":
+		return []string{"fred"}, nil
 	case "group:finance":
 		return []string{"fred"}, nil
 	case "group:legal":
@@ -92,8 +99,6 @@ func (OrgChart) Related(_ context.Context, _, relation string, q *quote.Quote) (
 	switch relation {
 	case "manager_of_owner":
 		return map[string][]string{"alice": {"mia"}}[q.Header.Owner], nil
-	case "regional_vp":
-		return []string{"victor"}, nil
 	}
 	return nil, nil
 }
