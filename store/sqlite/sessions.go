@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
@@ -19,13 +20,18 @@ import (
 // prepared when the store was opened and are committed in groups: the
 // writes that arrive while a commit is in progress are committed together
 // in the next short transaction, each with its own version check and its
-// own answer, so that many sessions cost one commit (and one sync) rather
-// than one each. Sessions is safe for concurrent use and lives as long as
-// its Store.
+// own answer, so that many sessions cost one commit rather than one each.
+// Sessions are drafts, so their commits do not wait for the disk, as with
+// Config.RelaxedSync (quotes keep the store's setting): a session write
+// survives the process dying, but the last ones can be lost if the
+// machine loses power. Sessions is safe for concurrent use and lives as
+// long as its Store.
 type Sessions struct {
 	writer                                  *sql.DB
 	now                                     func() time.Time
 	get, insert, update, exists, del, purge *sql.Stmt
+	// relaxed: the whole store syncs at checkpoints only.
+	relaxed bool
 
 	// puts hands writes to the committer; closed tells Put and the
 	// committer that the store is closing, and committed that the
@@ -59,8 +65,8 @@ func (s *Store) Sessions() *Sessions { return s.sessions }
 
 // prepareSessions prepares the statements of the sessions (writes on the
 // writer, reads on the readers) and starts the committer.
-func prepareSessions(ctx context.Context, writer, readers *sql.DB) (*Sessions, error) {
-	ss := &Sessions{writer: writer, now: time.Now}
+func prepareSessions(ctx context.Context, writer, readers *sql.DB, relaxed bool) (*Sessions, error) {
+	ss := &Sessions{writer: writer, relaxed: relaxed, now: time.Now}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		db    *sql.DB
@@ -150,7 +156,28 @@ func (ss *Sessions) commit(batch []*sessionPut) {
 			}
 		}
 	}
-	tx, err := ss.writer.BeginTx(ctx, nil)
+	conn, err := ss.writer.Conn(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer conn.Close()
+	if !ss.relaxed {
+		// Sessions are drafts: their commits need not wait for the disk
+		// (the database stays consistent; a power loss may take the last
+		// ones back). The connection, shared with the quotes, gets the
+		// store's full sync back, or is discarded.
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			fail(err)
+			return
+		}
+		defer func() {
+			if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		fail(err)
 		return

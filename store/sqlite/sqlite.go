@@ -98,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	readers.SetMaxOpenConns(cfg.Readers)
 	readers.SetMaxIdleConns(cfg.Readers)
-	sessions, err := prepareSessions(ctx, writer, readers)
+	sessions, err := prepareSessions(ctx, writer, readers, cfg.RelaxedSync)
 	if err != nil {
 		readers.Close()
 		writer.Close()
