@@ -149,11 +149,12 @@ func benchmarkCompile(b *testing.B, m *Model) {
 	runtime.GC()
 	runtime.ReadMemStats(&ms1)
 	b.ReportMetric(float64(ms1.HeapAlloc-ms0.HeapAlloc)/(1<<20), "heap-MiB")
-	b.ReportMetric(float64(c.MemoryBytes())/(1<<20), "compiled-MiB")
-	b.ReportMetric(float64(c.StateBytes())/(1<<10), "session-state-KiB")
 	start := time.Now()
 	c.rootValid()
 	b.ReportMetric(float64(time.Since(start).Milliseconds()), "first-query-ms")
+	// After the first query: with the reduced copy sessions search.
+	b.ReportMetric(float64(c.MemoryBytes())/(1<<20), "compiled-MiB")
+	b.ReportMetric(float64(c.StateBytes())/(1<<10), "session-state-KiB")
 	runtime.KeepAlive(c)
 }
 

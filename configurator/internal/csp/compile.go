@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Compiled is the immutable, compiled form of a Model: domains laid out as
@@ -44,8 +45,9 @@ type Compiled struct {
 	rootFail bool // propagation alone proved the model unsatisfiable
 
 	root struct {
-		once sync.Once
-		res  validResult // valid values with no choices
+		once   sync.Once
+		res    validResult              // valid values with no choices
+		search atomic.Pointer[Compiled] // the reduced copy sessions search (see reduced)
 	}
 }
 
@@ -133,12 +135,6 @@ func Compile(m *Model) (*Compiled, error) {
 		c.maxNW = max(c.maxNW, c.domNW[i])
 		mem += c.domNW[i]
 	}
-	c.ufLimOff = mem
-	mem++
-	c.ufPermOff = 0
-	perm := int32(n)
-	var res int32
-
 	c.headers = make([]constraintHeader, len(m.Constraints))
 	c.props = make([]prop, len(m.Constraints))
 	for i := range m.Constraints {
@@ -149,25 +145,8 @@ func Compile(m *Model) (*Compiled, error) {
 			return nil, fmt.Errorf("compile: %w", err)
 		}
 		p.cons = int32(i)
-		if p.kind == propTable || p.kind == propTableNeg {
-			t := &c.tables[p.data]
-			t.wOff = mem
-			mem += t.nw
-			t.limOff = mem
-			mem++
-			t.ldOff = make([]int32, len(t.scope))
-			for j, x := range t.scope {
-				t.ldOff[j] = mem
-				mem += c.domNW[x]
-			}
-			t.idxOff = perm
-			perm += t.nw
-			t.resOff = res
-			res += int32(len(t.sup)) / t.nw
-		}
 		c.props[i] = p
 	}
-	c.memSize, c.permSize, c.resSize = mem, perm, res
 	c.clauseToProp = make([]int32, len(c.clauses))
 	for i := range c.props {
 		if c.props[i].kind == propClause {
@@ -186,13 +165,49 @@ func Compile(m *Model) (*Compiled, error) {
 			}
 		}
 	}
+	c.layoutState(mem)
+	return c, nil
+}
+
+// layoutState places the backtrackable state after the domain words (the
+// first domWords words of the state): the number of unfixed variables, then
+// per table its current-table words, their limit and its last-seen domains;
+// it sizes the permutations and residues, builds the raw state and
+// propagates it into the root state.
+func (c *Compiled) layoutState(domWords int32) {
+	mem := domWords
+	c.ufLimOff = mem
+	mem++
+	c.ufPermOff = 0
+	perm := int32(len(c.domSize))
+	var res int32
+	for i := range c.props {
+		p := &c.props[i]
+		if p.kind != propTable && p.kind != propTableNeg {
+			continue
+		}
+		t := &c.tables[p.data]
+		t.wOff = mem
+		mem += t.nw
+		t.limOff = mem
+		mem++
+		t.ldOff = make([]int32, len(t.scope))
+		for j, x := range t.scope {
+			t.ldOff[j] = mem
+			mem += c.domNW[x]
+		}
+		t.idxOff = perm
+		perm += t.nw
+		t.resOff = res
+		res += int32(len(t.sup)) / t.nw
+	}
+	c.memSize, c.permSize, c.resSize = mem, perm, res
 	c.buildRawState()
 
 	e := newEngine(c, nil, nil, false)
 	c.rootFail = !e.ok
 	c.rootMem = e.mem
 	c.rootPerm = e.perm
-	return c, nil
 }
 
 func (c *Compiled) buildRawState() {
@@ -463,12 +478,12 @@ func (c *Compiled) ConstraintName(i int) (name, text string) {
 }
 
 // MemoryBytes estimates the memory held by the compiled model (the shared,
-// read-only part; every session adds about StateBytes).
+// read-only part, including the reduced copy sessions search once the first
+// valid domains are computed; every session adds about StateBytes).
 func (c *Compiled) MemoryBytes() int {
-	b := len(c.rawMem)*8*2 + len(c.rawPerm)*4*2 + len(c.setPool)*8
-	for i := range c.tables {
-		t := &c.tables[i]
-		b += len(t.sup)*8 + len(t.scope)*16 + len(t.keys)*8
+	b := c.stateAndTableBytes(true) + len(c.setPool)*8
+	if r := c.root.search.Load(); r != nil {
+		b += r.stateAndTableBytes(false)
 	}
 	for i := range c.clauses {
 		b += len(c.clauses[i].vars) * 8
@@ -482,7 +497,32 @@ func (c *Compiled) MemoryBytes() int {
 	return b
 }
 
+// maxTableNW is the largest number of row words of a table.
+func (c *Compiled) maxTableNW() int32 {
+	m := int32(0)
+	for i := range c.tables {
+		m = max(m, c.tables[i].nw)
+	}
+	return m
+}
+
+// stateAndTableBytes is the part of MemoryBytes a reduced copy does not
+// share with the full model: raw and root states and table bitsets, plus
+// the row keys with keys (they are shared).
+func (c *Compiled) stateAndTableBytes(keys bool) int {
+	b := len(c.rawMem)*8*2 + len(c.rawPerm)*4*2
+	for i := range c.tables {
+		t := &c.tables[i]
+		b += len(t.sup)*8 + len(t.scope)*16
+		if keys {
+			b += len(t.keys) * 8
+		}
+	}
+	return b
+}
+
 // StateBytes estimates the mutable search state one session allocates.
 func (c *Compiled) StateBytes() int {
-	return int(c.memSize)*12 + int(c.permSize)*4 + int(c.resSize)*12
+	m := c.searchModel()
+	return int(m.memSize)*12 + int(m.permSize)*4 + int(m.resSize)*16
 }

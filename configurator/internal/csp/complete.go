@@ -62,7 +62,7 @@ func (s *Session) Complete(pref Preference) ([]int, error) {
 		}
 		order[v] = o
 	}
-	e := s.e
+	e := s.engine()
 	e.backtrackTo(0)
 	e.order, e.prefOrder, e.staticVar = orderPref, order, true
 	r := e.solveUnder(s.Choices())

@@ -24,7 +24,7 @@ func (s *Session) Count(budget int) (*big.Int, error) {
 	if budget <= 0 {
 		budget = DefaultCountBudget
 	}
-	e := s.e
+	e := s.engine()
 	e.backtrackTo(0)
 	if !e.ok {
 		return new(big.Int), nil

@@ -74,25 +74,43 @@
 // queries (and from the compiled model's own first query) that agree with
 // the choices; those that do not, with the chosen values written in
 // (checked constraint by constraint, without search); and solutions widened
-// by switching single values (or a value and one repairing neighbour) to
-// uncovered ones. Each value still uncovered gets a search with that value
-// assigned, guided by a known solution that holds it: the search guesses a
-// complete assignment from that solution and the current domains, checks
-// only the constraints on variables that differ from a known solution, and
-// on a violation decides a variable of the violated constraint, so most
-// searches take a few decisions. A value whose search fails is removed at
-// once and propagated, which strengthens the later checks; searches run in
+// by switching single values to uncovered ones, with a repairing change of
+// one neighbour, or of up to two when the broken constraint is a table
+// (the rows of its current table that differ from the solution in one or
+// two other positions, found with bitwise counters). Each value still
+// uncovered gets a search with that value assigned, guided by a known
+// solution that holds it: the search guesses a complete assignment from
+// that solution and the current domains and checks only the constraints on
+// variables that differ from a known solution. On a violated clause (or
+// cardinality) it decides a variable of it with a value that repairs it
+// (min-conflicts); on a violated table, the table's variable with the
+// smallest dom/wdeg on the first dive, any variable by dom/wdeg after a
+// failure (a single changed value seldom leads to a row that fits the rest
+// of the guess; repairing tables by single values took 10–15% more time
+// on the synthetic model, while on automotive01 dom/wdeg instead of repairs
+// took four times as long). A value whose search fails is removed at once
+// and propagated, which strengthens the later checks; searches run in
 // passes with growing fail limits, so hard values are proven last. Results
 // are kept per set of choices: valid domains only shrink as choices are
 // added, so an earlier result for a subset of the choices bounds the
 // search, and one for a superset gives witnesses.
 //
-// Where a costly query goes (synthetic model, one of its first choices):
-// 60–125 values are resolved by search, about 85% of them in the first pass
-// (fail limit 16); each successful search yields about one new covered
-// value (widening adds few), takes about 9 decisions of some 30 µs each,
-// plus about 100 µs to assign and propagate the target. Tried and not kept,
-// because they did not pay on that model:
+// Sessions search a reduced copy of the compiled model, built with the
+// first query: every row of a positive table that holds a value no solution
+// takes, or that propagation removes once the domains are restricted to the
+// valid values, is part of no solution under any choices and is dropped
+// (synthetic model: 200,000 rows in 3,176 words become 57,000 in 959;
+// about 15% less time per query). Row membership checks keep the full
+// tables, so every witness is checked against the model's own constraints;
+// Explain, Conflicts and Redundant, which disable constraints, use the full
+// model.
+//
+// Where a costly query goes (synthetic model, choices over 20 ms, mostly
+// among the first five of a configuration): about 75 values are covered
+// and 25 refuted by search; a search makes about 10 decisions, and the
+// propagation after each (about 50 table propagator runs) takes most of the
+// time: about 28 µs of the query's time per propagation. Tried and not
+// kept, because they did not pay on that model:
 //
 //   - a larger pool of solutions of the model shared by all sessions: 4,000
 //     solutions from random-phase searches (minutes to build) cover 580 of
@@ -113,7 +131,45 @@
 //     target's neighbours in the same state (reusing its propagation): they
 //     mostly fail, p99 worse;
 //   - the witness that agrees with the most choices instead of the most
-//     recent one: no change.
+//     recent one: no change;
+//   - cheap witnesses by local repair without propagation, before the
+//     search: the target value written into the latest solution (or the
+//     chosen values into a known witness of the target), each violated
+//     table switched to a row of its current table that keeps the target,
+//     the choices and as many other values as a greedy pass over the
+//     Compact-Table bitsets allows, up to 32 repairs, the result checked
+//     against every constraint. 6–12% of the values were found that way,
+//     each failure cost ~50 µs, and more repairs (512) found no more: the
+//     witnesses the searches find differ from the latest solution in about
+//     35 of 100 variables and from the known witness in about 20. Growing a
+//     region where the witness's values replace the solution's until no
+//     constraint is violated: 6%. The same repair at each node of the
+//     guided search (from its guess, in the propagated state): 9% of nodes,
+//     slower. Repairing the known solutions that disagree with the choices:
+//     most succeed, few cover anything new, net slower;
+//   - large-neighbourhood searches (variables where the witness and the
+//     latest solution agree fixed, the others searched), also for all
+//     values of a variable under one fixing: a third to two thirds succeed,
+//     each costing about as much as a full search;
+//   - witness searches by forward checking on table rows (per table a
+//     bitset of the rows consistent with the values chosen so far, no
+//     propagation between tables): in a static order 20–30% succeed within
+//     100–1,000 nodes; smallest domain first with the neighbours' domains
+//     filtered, 60–80%, but at ~140 µs per witness (every variable is
+//     assigned) and slower overall; a greedy row-consistent completion of
+//     the guess at each node only succeeds near the leaves;
+//   - deciding a whole row of the violated table at once: 37% of these
+//     decisions fail, slower;
+//   - value choice by support counts, a most-supported guess, preferring
+//     uncovered values in decisions: at most 3% fewer searches, no faster;
+//   - propagating small tables first (by rows or arity): 35–60% more
+//     propagator runs; skipping tables with at most one unfixed variable
+//     (entailed): 16% fewer runs, no faster;
+//   - pairwise consistency between tables sharing two or more variables in
+//     the reduced copy (11% fewer rows): 4% less time in all, p99
+//     unchanged, first query 0.1–0.2 s longer;
+//   - a session pool of 512 solutions instead of 128 (3% fewer searches)
+//     or widening 128 recent solutions instead of 32: no faster.
 //
 // Choices are assumptions of each query, never part of the compiled model,
 // so everything stored in the compiled model holds for every session. No
@@ -141,16 +197,18 @@
 // Valid domains after each choice along random choice sequences, CPU time
 // per choice on a 2-core machine (benchmarks in bench_test.go):
 //
-//   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.3–1.5 ms,
-//     p90 ~5 ms, p99 17–19 ms, max ~40 ms;
+//   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.2–1.3 ms,
+//     p90 ~4 ms, p99 17–19 ms, max ~40 ms;
 //   - synthetic automotive tables (GenerateAutomotive defaults: 100
-//     variables, 100 tables, ~200,000 rows): p50 ~0.3 ms, p90 23–27 ms,
-//     p99 64–70 ms, max ~80–90 ms. The costly choices are the first few of
-//     a configuration, where many values need a new witness and each search
-//     step propagates through some 30 tables (~30 µs); see above for what
-//     that time is spent on.
+//     variables, 100 tables, ~200,000 rows): p50 ~0.2 ms, p90 19–23 ms,
+//     p99 47–50 ms, max 54–57 ms (before the reduced copy, the table
+//     decisions by dom/wdeg and the bitwise widening: p50 0.33 ms, p90
+//     23–24 ms, p99 65–68 ms, max ~80 ms). The costly choices are the
+//     first few of a configuration, where many values need a new witness;
+//     see above for what that time is spent on.
 //
-// Compile takes ~0.1 s and ~7 MiB for the synthetic model, ~7 ms and
+// Compile takes ~0.07 s and ~7 MiB for the synthetic model, ~7 ms and
 // ~2.5 MiB for automotive01; the first query on a compiled model (all
-// values, no choices) adds ~0.4 s and ~0.1 s.
+// values, no choices, and the reduced copy: +0.9 MiB) adds ~0.3 s and
+// ~0.07 s.
 package csp

@@ -21,8 +21,7 @@ type engine struct {
 	curStamp  uint32
 	nextStamp uint32
 	perm      []int32
-	res       []int32  // residues: a current-table word supporting (position, value)
-	resMask   []uint64 // the support bitset's word at the residue
+	res       []residue // per (position, value): a current-table word supporting it
 
 	watches [][]int32  // per variable: clauses watching a literal on it
 	cw      [][2]int32 // per clause: the two watched literal positions
@@ -70,6 +69,18 @@ type engine struct {
 	tmp  []uint64
 	vals []int32
 	bufA []int32
+
+	// widening: the repairing changes flip found, flipTable's row bitsets
+	flipVar, flipVal [maxTableRepairs]int32
+	flipBuf          []uint64
+}
+
+// residue caches, for a table position and value, a word of the current
+// table that had a supporting row and the support bitset's word there (one
+// array, so that a check touches one cache line).
+type residue struct {
+	mask uint64
+	word int32
 }
 
 type trailEntry struct {
@@ -132,8 +143,7 @@ func newEngine(c *Compiled, off []bool, extra []prop, tracking bool) *engine {
 	}
 	n := len(c.domSize)
 	e.stamp = make([]uint32, c.memSize)
-	e.res = make([]int32, c.resSize)
-	e.resMask = make([]uint64, c.resSize)
+	e.res = make([]residue, c.resSize)
 	e.varQd = make([]bool, n)
 	e.propQd = make([]bool, len(e.props))
 	e.wdeg = make([]uint32, n)
@@ -589,6 +599,25 @@ func (e *engine) selectVar() int32 {
 	return best
 }
 
+// selectVarOf returns the unfixed variable of vars with the smallest
+// dom/wdeg, or -1 when all are fixed.
+func (e *engine) selectVarOf(vars []int32) int32 {
+	best := int32(-1)
+	bs := 0
+	var bw uint64
+	for _, v := range vars {
+		s := e.size(v)
+		if s <= 1 {
+			continue
+		}
+		w := uint64(e.wdeg[v])
+		if best < 0 || uint64(s)*bw < uint64(bs)*w {
+			best, bs, bw = v, s, w
+		}
+	}
+	return best
+}
+
 func (e *engine) selectValue(v int32) int32 {
 	c := e.c
 	if e.order == orderPref {
@@ -623,8 +652,15 @@ func (e *engine) dfs() searchResult {
 			if ok {
 				return resSat
 			}
-			if bad >= 0 {
+			switch {
+			case bad < 0:
+			case e.props[bad].kind != propTable:
 				v, a = e.repairMove(bad)
+			case e.fails == 0:
+				// First dive: decide a variable of the violated table.
+				if v = e.selectVarOf(e.props[bad].scope); v >= 0 {
+					a = e.selectValue(v)
+				}
 			}
 		}
 		if v < 0 {

@@ -69,11 +69,12 @@ func (s *Session) consistentWith(cs []Choice) bool {
 			}
 		}
 	}
-	s.e.backtrackTo(0)
-	if s.e.solveUnder(cs) != resSat {
+	e := s.engine()
+	e.backtrackTo(0)
+	if e.solveUnder(cs) != resSat {
 		return false
 	}
-	s.addSolution(slices.Clone(s.e.sol))
+	s.addSolution(slices.Clone(e.sol))
 	return true
 }
 

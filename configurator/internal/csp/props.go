@@ -350,15 +350,14 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 				a := w*64 + int32(bits.TrailingZeros64(b))
 				si := t.supOff[i] + a
 				ri := t.resOff + si
-				if words[e.res[ri]]&e.resMask[ri] != 0 {
+				if r := &e.res[ri]; words[r.word]&r.mask != 0 {
 					continue
 				}
 				s := sup[si*tnw : si*tnw+tnw]
 				found := false
 				for _, wi := range idx {
 					if m := words[wi] & s[wi]; m != 0 {
-						e.res[ri] = wi
-						e.resMask[ri] = s[wi]
+						e.res[ri] = residue{mask: s[wi], word: wi}
 						found = true
 						break
 					}

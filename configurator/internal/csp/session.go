@@ -16,7 +16,7 @@ type Choice struct {
 // is not safe for concurrent use; many sessions may share one Compiled.
 type Session struct {
 	c      *Compiled
-	e      *engine
+	e      *engine // created on first use, on c.searchModel()
 	choice []int32 // per variable, -1 when not chosen
 
 	hist    []validEntry // recent valid-domain results, most recent last
@@ -37,11 +37,21 @@ const (
 
 // NewSession starts a session with no choices.
 func NewSession(c *Compiled) *Session {
-	s := &Session{c: c, e: newEngine(c, nil, nil, false), choice: make([]int32, len(c.domSize))}
+	s := &Session{c: c, choice: make([]int32, len(c.domSize))}
 	for v := range s.choice {
 		s.choice[v] = -1
 	}
 	return s
+}
+
+// engine returns the session's search state, on the model sessions search:
+// the full model until the valid domains without choices are known, then
+// its reduced copy (see reduced).
+func (s *Session) engine() *engine {
+	if m := s.c.searchModel(); s.e == nil || s.e.c != m {
+		s.e = newEngine(m, nil, nil, false)
+	}
+	return s.e
 }
 
 func (s *Session) checkValue(v, val int) error {
@@ -197,7 +207,7 @@ func (s *Session) valid() *validEntry {
 			}
 		}
 	}
-	valid, sat, found := s.e.computeValid(cs, restrict, known, root.pool, s.pool)
+	valid, sat, found := s.engine().computeValid(cs, restrict, known, root.pool, s.pool)
 	for _, sol := range found {
 		s.addSolution(sol)
 	}
@@ -231,12 +241,18 @@ func compatible(sol []int32, cs []Choice) bool {
 	return true
 }
 
-// rootValid computes, once, the valid domains with no choices.
+// rootValid computes, once, the valid domains with no choices, and from
+// them the reduced copy of the model that sessions search.
 func (c *Compiled) rootValid() *validResult {
 	c.root.once.Do(func() {
 		e := newEngine(c, nil, nil, false)
 		valid, sat, found := e.computeValid(nil, nil, nil)
 		c.root.res = validResult{sat: sat, valid: valid, pool: found}
+		if sat {
+			if r := c.reduced(valid); r != nil {
+				c.root.search.Store(r)
+			}
+		}
 	})
 	return &c.root.res
 }

@@ -222,3 +222,51 @@ func TestMultiWordDomains(t *testing.T) {
 		}
 	}
 }
+
+// TestReducedModelKeepsAnswers checks the reduced copy sessions search on
+// generated table models too large for the oracle: along random choice
+// sequences, a session's valid domains (searched on the reduced copy) equal
+// those computed on the full model, and the copy has fewer rows.
+func TestReducedModelKeepsAnswers(t *testing.T) {
+	r := rand.New(rand.NewPCG(51, 52))
+	for seed := int64(1); seed <= int64(iterations(6, 2)); seed++ {
+		m := GenerateAutomotive(seed, AutomotiveSpec{Vars: 40, MaxDomain: 30, Tables: 30, Rows: 10000, Products: 300, NearMisses: seed%2 == 0})
+		c, err := Compile(m)
+		require.NoError(t, err)
+		s := NewSession(c)
+		_, err = s.ValidDomains()
+		require.NoError(t, err)
+		red := c.searchModel()
+		require.NotSame(t, c, red, "seed %d: no reduced copy", seed)
+		rows, redRows := 0, 0
+		for i := range c.tables {
+			rows += int(c.tables[i].nrows)
+			redRows += int(red.tables[i].nrows)
+		}
+		require.Less(t, redRows, rows, "seed %d", seed)
+		full := newEngine(c, nil, nil, false)
+		root := c.rootValid()
+		for step := 0; step < 8; step++ {
+			doms, err := s.ValidDomains()
+			require.NoError(t, err, "seed %d choices %v", seed, s.Choices())
+			valid, sat, _ := full.computeValid(s.Choices(), slices.Clone(root.valid), nil, root.pool)
+			require.True(t, sat, "seed %d choices %v", seed, s.Choices())
+			want := make([][]int, len(c.domSize))
+			for v := range want {
+				want[v] = appendValues([]int{}, valid[c.domOff[v]:c.domOff[v]+c.domNW[v]])
+			}
+			require.Equal(t, want, doms, "seed %d choices %v", seed, s.Choices())
+			var open []int
+			for v, d := range doms {
+				if len(d) > 1 {
+					open = append(open, v)
+				}
+			}
+			if len(open) == 0 {
+				break
+			}
+			v := open[r.IntN(len(open))]
+			require.NoError(t, s.Assign(v, doms[v][r.IntN(len(doms[v]))]))
+		}
+	}
+}
