@@ -24,10 +24,10 @@ import (
 	"github.com/cpqkit/cpq/configurator"
 	"github.com/cpqkit/cpq/examples/catalogs"
 	"github.com/cpqkit/cpq/formula"
+	"github.com/cpqkit/cpq/internal/sample"
 	"github.com/cpqkit/cpq/pricing"
 	"github.com/cpqkit/cpq/render"
 	"github.com/cpqkit/cpq/store/sqlite"
-	"github.com/cpqkit/cpq/store/storetest"
 )
 
 // benchResult is the measurement of one scenario: N operations, the 50th
@@ -691,7 +691,7 @@ func (b *bencher) store(save bool) (benchResult, error) {
 	}
 	defer s.Close()
 	const tenant = "bench"
-	q := storetest.SampleQuote(tenant, 1, 200)
+	q := sample.Quote(tenant, 1, 200)
 	if err := s.Create(b.ctx, q); err != nil {
 		return benchResult{}, err
 	}
@@ -723,7 +723,7 @@ func (b *bencher) pdf() (benchResult, error) {
 	if err != nil {
 		return benchResult{}, err
 	}
-	q := storetest.SampleQuote("bench", 1, 20)
+	q := sample.Quote("bench", 1, 20)
 	var buf bytes.Buffer
 	res, err := measure(b.sizes.pdfs, func() error {
 		buf.Reset()

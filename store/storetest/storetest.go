@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cpqkit/cpq/internal/sample"
 	"github.com/cpqkit/cpq/quote"
 )
 
@@ -53,7 +53,7 @@ type subtest struct {
 }
 
 // T0 is the time the suite's quotes and events are made at.
-var T0 = time.Date(2030, time.January, 2, 3, 4, 5, 0, time.UTC)
+var T0 = sample.T0
 
 // create stores quotes in one transaction.
 func create(t testing.TB, s Store, qs ...*quote.Quote) {
