@@ -132,22 +132,7 @@ func (r approvalRepo) approvals(ctx context.Context, op, query string, args ...a
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	out := []*approval.Approval{}
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		a, err := record.DecodeApproval(doc)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return out, nil
+	return record.Documents(rows, op, record.DecodeApproval)
 }
 
 func (r approvalRepo) Delegation(ctx context.Context, tenant, id string) (approval.Delegation, error) {
@@ -177,21 +162,7 @@ func (r approvalRepo) Delegations(ctx context.Context, tenant, user string) ([]a
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		d, err := record.DecodeDelegation(doc)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return out, nil
+	return record.Documents(rows, op, record.DecodeDelegation)
 }
 
 func (r approvalRepo) Trail(ctx context.Context, tenant, quoteID string) ([]approval.Record, error) {
@@ -206,24 +177,16 @@ func (r approvalRepo) Trail(ctx context.Context, tenant, quoteID string) ([]appr
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	for rows.Next() {
+	return record.Collect(rows, op, func(r record.Rows) (approval.Record, error) {
 		var (
 			seq int64
 			doc []byte
 		)
-		if err := rows.Scan(&seq, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+		if err := r.Scan(&seq, &doc); err != nil {
+			return approval.Record{}, err
 		}
-		rec, err := record.DecodeRecord(doc, seq)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, rec)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return out, nil
+		return record.DecodeRecord(doc, seq)
+	})
 }
 
 // approvalTx is a transaction with the approval reads and writes.

@@ -57,22 +57,7 @@ func (r repo) many(ctx context.Context, op, query string, args ...any) ([]*quote
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	var out []*quote.Quote
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		q, err := record.Decode(doc)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
-		out = append(out, q)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	return out, nil
+	return record.Documents(rows, op, record.Decode)
 }
 
 func (r repo) Revisions(ctx context.Context, tenant, id string) ([]*quote.Quote, error) {
