@@ -70,15 +70,7 @@ func (e *Engine) decide(ctx context.Context, actor Actor, req DecisionRequest, a
 	case !approve && strings.TrimSpace(req.Comment) == "":
 		return nil, e.refuse(ctx, rec, fmt.Errorf("a rejection needs a comment: %w", ErrInvalid))
 	}
-	var out *Approval
-	err := e.inTx(ctx, func(tx Tx) error {
-		out = nil
-		now := e.clock.Now()
-		q, a, err := latest(ctx, tx, req.Tenant, req.Quote)
-		if err != nil {
-			return err
-		}
-		rec.Approval, rec.Revision = a.ID, a.Revision
+	return e.onLatest(ctx, &rec, func(tx Tx, q *quote.Quote, a *Approval, now time.Time) error {
 		if err := notSelf(actor.User, a, q); err != nil {
 			return err
 		}
@@ -142,13 +134,8 @@ func (e *Engine) decide(ctx context.Context, actor Actor, req DecisionRequest, a
 		if err := tx.Append(ctx, recs...); err != nil {
 			return err
 		}
-		out = a
 		return nil
 	})
-	if err != nil {
-		return nil, e.refuse(ctx, rec, err)
-	}
-	return out, nil
 }
 
 // notSelf refuses the quote's owner (at submission and now) and its
@@ -224,6 +211,35 @@ func (e *Engine) authorize(ctx context.Context, tx Reader, actor Actor, a *Appro
 		actor.User, s.ID, a.ID, who, ErrNotAuthorized)
 }
 
+// onLatest runs change on the tenant's latest approval of the quote and on
+// the quote, in one transaction, at the time of the change. The refusal
+// record rec learns the approval and its revision (and its seal, unless rec
+// names the seal the actor saw). It returns the approval as change left
+// it, or refuses with rec.
+func (e *Engine) onLatest(ctx context.Context, rec *Record, change func(tx Tx, q *quote.Quote, a *Approval, now time.Time) error) (*Approval, error) {
+	var out *Approval
+	err := e.inTx(ctx, func(tx Tx) error {
+		out = nil
+		q, a, err := latest(ctx, tx, rec.Tenant, rec.Quote)
+		if err != nil {
+			return err
+		}
+		rec.Approval, rec.Revision = a.ID, a.Revision
+		if rec.Seal == "" {
+			rec.Seal = a.Seal
+		}
+		if err := change(tx, q, a, e.clock.Now()); err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	if err != nil {
+		return nil, e.refuse(ctx, *rec, err)
+	}
+	return out, nil
+}
+
 // Recall takes a pending approval back: only its submitter may. The
 // approval is recalled and the quote returns to draft, its seal cleared.
 func (e *Engine) Recall(ctx context.Context, actor Actor, req Request) (*Approval, error) {
@@ -232,15 +248,7 @@ func (e *Engine) Recall(ctx context.Context, actor Actor, req Request) (*Approva
 	if err := checkActor(actor, req.Tenant); err != nil {
 		return nil, e.refuse(ctx, rec, err)
 	}
-	var out *Approval
-	err := e.inTx(ctx, func(tx Tx) error {
-		out = nil
-		now := e.clock.Now()
-		q, a, err := latest(ctx, tx, req.Tenant, req.Quote)
-		if err != nil {
-			return err
-		}
-		rec.Approval, rec.Revision, rec.Seal = a.ID, a.Revision, a.Seal
+	return e.onLatest(ctx, &rec, func(tx Tx, q *quote.Quote, a *Approval, now time.Time) error {
 		if a.Status != StatusPending {
 			return fmt.Errorf("approval %s is %s: %w", a.ID, a.Status, ErrNotPending)
 		}
@@ -265,13 +273,8 @@ func (e *Engine) Recall(ctx context.Context, actor Actor, req Request) (*Approva
 			Actor: actor.User, Action: ActionRecalled, Comment: req.Comment, At: now}); err != nil {
 			return err
 		}
-		out = a
 		return nil
 	})
-	if err != nil {
-		return nil, e.refuse(ctx, rec, err)
-	}
-	return out, nil
 }
 
 // ReassignRequest hands one assignee's part of a step to another user.
@@ -296,15 +299,7 @@ func (e *Engine) Reassign(ctx context.Context, actor Actor, req ReassignRequest)
 	if req.To == "" || req.From == "" || req.To == req.From {
 		return nil, e.refuse(ctx, rec, fmt.Errorf("a reassignment names two different users: %w", ErrInvalid))
 	}
-	var out *Approval
-	err := e.inTx(ctx, func(tx Tx) error {
-		out = nil
-		now := e.clock.Now()
-		q, a, err := latest(ctx, tx, req.Tenant, req.Quote)
-		if err != nil {
-			return err
-		}
-		rec.Approval, rec.Revision, rec.Seal = a.ID, a.Revision, a.Seal
+	return e.onLatest(ctx, &rec, func(tx Tx, q *quote.Quote, a *Approval, now time.Time) error {
 		if a.Status != StatusPending {
 			return fmt.Errorf("approval %s is %s: %w", a.ID, a.Status, ErrNotPending)
 		}
@@ -349,13 +344,8 @@ func (e *Engine) Reassign(ctx context.Context, actor Actor, req ReassignRequest)
 			Reason: "from " + req.From + " to " + req.To, At: now}); err != nil {
 			return err
 		}
-		out = a
 		return nil
 	})
-	if err != nil {
-		return nil, e.refuse(ctx, rec, err)
-	}
-	return out, nil
 }
 
 // Delegate lets d.To decide, from d.Start to d.End, the steps assigned to
