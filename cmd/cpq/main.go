@@ -55,7 +55,7 @@ func commands() []command {
 		{"render", "render a quote as a PDF, HTML, JSON or CSV document", runRender},
 		{"verify", "check a rendered PDF against the stored quote revision", runVerify},
 		{"bench", "run the benchmark scenarios in this process and print one table", runBench},
-		{"serve", "serve the JSON API on the example server catalog, with demo tokens", runServe},
+		{"serve", "serve the API and the web configurator on the example server catalog, with demo users", runServe},
 		{"loadtest", "serve the API on loopback and drive it with concurrent configuration sessions", runLoadTest},
 	}
 }
@@ -81,7 +81,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: cpq COMMAND [ARGS]")
 	fmt.Fprintln(w, "commands:")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
+	}
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
 }
