@@ -52,14 +52,20 @@ type Explanation struct {
 // Text puts the explanation in words for a salesperson, in the language
 // lang (the rules' messages; their IDs where a rule has none).
 func (e *Explanation) Text(lang string) string {
+	// The sentence's frame in the languages it has; English otherwise.
+	frame := struct{ notAvailable, because, and, colon, sep string }{
+		" is not available", " because of your choice of ", " and ", ": ", "; "}
+	if lang == "zh-CN" || lang == "zh" {
+		frame.notAvailable, frame.because, frame.and, frame.colon, frame.sep = " 不可选", "，因为您选择了 ", " 和 ", "：", "；"
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s = %s is not available", e.Var, e.Value)
+	b.WriteString(e.Var + " = " + e.Value + frame.notAvailable)
 	if len(e.Choices) > 0 {
 		parts := make([]string, len(e.Choices))
 		for i, c := range e.Choices {
 			parts[i] = c.Var + " = " + c.Value
 		}
-		fmt.Fprintf(&b, " because of your choice of %s", strings.Join(parts, " and "))
+		b.WriteString(frame.because + strings.Join(parts, frame.and))
 	}
 	if len(e.Rules) > 0 {
 		msgs := make([]string, len(e.Rules))
@@ -69,7 +75,7 @@ func (e *Explanation) Text(lang string) string {
 				msgs[i] = r.ID
 			}
 		}
-		fmt.Fprintf(&b, ": %s", strings.Join(msgs, "; "))
+		b.WriteString(frame.colon + strings.Join(msgs, frame.sep))
 	}
 	return b.String()
 }

@@ -55,7 +55,7 @@ func TestServerOneUnitChassis(t *testing.T) {
 	assert.Equal(t, []string{"x9_liquid", "liquid_2u"}, ids)
 	assert.Equal(t, "cpu = X9 is not available because of your choice of chassis = 1U: "+
 		"The X9 processor needs liquid cooling; Liquid cooling fits only the 2U chassis", ex.Text("en"))
-	assert.Contains(t, ex.Text("zh-CN"), "X9处理器需要液冷")
+	assert.Equal(t, "cpu = X9 不可选，因为您选择了 chassis = 1U：X9处理器需要液冷；液冷仅适用于2U机箱", ex.Text("zh-CN"))
 
 	err = s.Set("cpu", "X9")
 	var ce *configurator.ConflictError

@@ -361,6 +361,16 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 		click(`button[data-ok="users"]`),
 		visible(`[data-answered="users"]`),
 		visible(`[data-var="memory_gb"] .chip.off[data-value="480"]`),
-		visible(`[data-var="memory_gb"] .chip[data-value="512"]:not(.off)`))
-	screenshot(t, alice, "ui-configure-zh-phone", 390)
+		visible(`[data-var="memory_gb"] .chip[data-value="512"]:not(.off)`),
+		// A chosen value can be changed, unless another choice stands in
+		// the way: with X9 chosen, the 1U chassis is refused, and why.
+		click(`[data-var="chassis"] .chip[data-value="2U"]`),
+		visible(`[data-var="chassis"] .chip.chosen[data-value="2U"]`),
+		click(`[data-var="cpu"] .chip[data-value="X9"]`),
+		visible(`[data-var="cpu"] .chip.chosen[data-value="X9"]`),
+		click(`[data-var="chassis"] .chip[data-value="1U"]`),
+		visible(`[data-var="chassis"] .why`))
+	assert.Contains(t, text(t, alice, `[data-var="chassis"] .why`), "液冷仅适用于2U机箱")
+	do(t, alice, visible(`[data-var="chassis"] .chip.chosen[data-value="2U"]`))
+	screenshot(t, alice, "ui-configure-zh-phone", 390, `[data-var="chassis"] .why`)
 }

@@ -18,7 +18,7 @@
 //
 //	POST   /v1/sessions                     {product, questionnaire?} → a configuration session
 //	GET    /v1/sessions/{id}                choices, answers, valid domains, can_undo
-//	POST   /v1/sessions/{id}/choices        {var, value}: choose a value
+//	POST   /v1/sessions/{id}/choices        {var, value}: choose a value, or change one chosen
 //	DELETE /v1/sessions/{id}/choices/{var}  withdraw a choice
 //	POST   /v1/sessions/{id}/quantities     {option, quantity}: an option's quantity (0 deselects)
 //	POST   /v1/sessions/{id}/undo           take back the last change
@@ -140,5 +140,7 @@
 // codes document.no_font and document.not_rendered (422),
 // document.unknown_format and document.unknown_language (400); internal
 // (500) for anything else, without detail. A problem's type is the URN
-// urn:cpqkit:problem:<code>.
+// urn:cpqkit:problem:<code>. The explanation in a problem is in the
+// language the request names in its lang query parameter (en, zh-CN), else
+// in the server's.
 package cpqhttp

@@ -204,7 +204,7 @@ func (s *server) handle(h handlerFunc) http.Handler {
 		}
 		status, v, err := h(r.Context(), id, w, r)
 		if err != nil {
-			writeProblem(w, problemFor(err, s.lang))
+			writeProblem(w, problemFor(err, s.problemLanguage(r)))
 			return
 		}
 		if status == 0 {
@@ -225,4 +225,14 @@ type Me struct {
 
 func (s *server) me(_ context.Context, id Identity, _ http.ResponseWriter, _ *http.Request) (int, any, error) {
 	return http.StatusOK, Me{Tenant: id.Tenant, User: id.User}, nil
+}
+
+// problemLanguage is the language of a problem's explanation: the
+// request's lang parameter when it names a language, else the server's.
+// Texts a catalog lacks in it fall back to English.
+func (s *server) problemLanguage(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" && len(l) <= 16 {
+		return l
+	}
+	return s.lang
 }

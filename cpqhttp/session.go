@@ -320,6 +320,20 @@ func (s *server) setChoice(ctx context.Context, id Identity, w http.ResponseWrit
 		return 0, nil, invalid("var and value are required")
 	}
 	return s.change(ctx, id, r.PathValue("id"), func(gs *guide.Session) error {
+		// A variable already chosen is changed: its choice is withdrawn
+		// first, so that a refusal explains what else stands in the way
+		// (and, refused, the change stores nothing).
+		for _, c := range gs.Choices() {
+			if c.Var != req.Var {
+				continue
+			}
+			if c.Value == req.Value {
+				return nil
+			}
+			if err := gs.Unset(req.Var); err != nil {
+				return err
+			}
+		}
 		return gs.Set(req.Var, req.Value)
 	})
 }

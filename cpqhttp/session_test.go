@@ -618,3 +618,44 @@ func TestExplainInLanguage(t *testing.T) {
 	resp, v = f.do(t, "acme", "GET", "/v1/sessions/"+id+"/explain?var=cpu&value=X9&lang=fr", "")
 	requireProblem(t, resp, v, http.StatusBadRequest, cpqhttp.CodeUnknownLanguage)
 }
+
+// Choosing another value for a variable already chosen changes it; when
+// another choice stands in the way, the change is refused with that choice
+// as its reason, and nothing changes.
+func TestChangeAChosenValue(t *testing.T) {
+	f := newFixture(t)
+	id := f.newSession(t, "acme")
+	base := "/v1/sessions/" + id
+	choose := func(variable, value string) (*http.Response, map[string]any) {
+		t.Helper()
+		return f.do(t, "acme", "POST", base+"/choices", `{"var":"`+variable+`","value":"`+value+`"}`)
+	}
+	resp, v := choose("chassis", "1U")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	resp, v = choose("chassis", "2U")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, pairs("chassis", "2U"), v["choices"])
+	// With the 2U chassis, X9 (liquid cooling) fits.
+	assert.Equal(t, []string{"X5", "X7", "X9"}, domain(t, v, "cpu"))
+
+	resp, v = choose("cpu", "X9")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	before, version := f.storedState(t, "acme", id)
+	// Back to 1U is refused: X9 needs liquid cooling, which needs 2U.
+	resp, v = choose("chassis", "1U")
+	requireProblem(t, resp, v, http.StatusConflict, cpqhttp.CodeNotAvailable)
+	ex := v["explanation"].(map[string]any)
+	assert.Equal(t, pairs("cpu", "X9"), ex["choices"])
+	f.sessionUnchanged(t, "acme", id, before, version)
+	// In the language the request asks for.
+	resp, v = f.do(t, "acme", "POST", base+"/choices?lang=zh-CN", `{"var":"chassis","value":"1U"}`)
+	requireProblem(t, resp, v, http.StatusConflict, cpqhttp.CodeNotAvailable)
+	assert.Equal(t, "chassis = 1U 不可选，因为您选择了 cpu = X9：X9处理器需要液冷；液冷仅适用于2U机箱",
+		v["explanation"].(map[string]any)["text"])
+	f.sessionUnchanged(t, "acme", id, before, version)
+
+	// The same value again changes nothing.
+	resp, v = choose("cpu", "X9")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, pairs("chassis", "2U", "cpu", "X9"), v["choices"])
+}

@@ -290,13 +290,15 @@ function renderSession(sid, sess, idx) {
 
   const change = async (method, path, body) => {
     try {
-      const { data } = await api(method, "/v1/sessions/" + sid + path, body);
+      const { data } = await api(method, "/v1/sessions/" + sid + path + "?lang=" + encodeURIComponent(state.lang), body);
       openWhy = null;
       renderSession(sid, data, idx);
     } catch (e) {
-      if (e.problem && e.problem.code === "config.not_available" && e.problem.explanation) {
-        toast(e.problem.explanation.text || e.message, true);
-      } else fail(e);
+      const ex = e.problem && e.problem.code === "config.not_available" && e.problem.explanation;
+      const block = ex && body && body.var && document.querySelector(`[data-var="${CSS.escape(body.var)}"]`);
+      if (block) showWhy(block, idx, body.var, body.value, ex);
+      else if (ex) toast(ex.text || e.message, true);
+      else fail(e);
     }
   };
 
@@ -319,8 +321,10 @@ function renderSession(sid, sess, idx) {
     if (chosen && !all.includes(chosen)) all.push(chosen);
     const chips = h("div", { class: "chips" });
     for (const value of all) {
-      const available = d.values.includes(value);
       const isChosen = chosen === value;
+      // The other values of a chosen variable are offered as changes:
+      // the server says whether one can be made, and why not.
+      const available = d.values.includes(value) || (chosen !== "" && !isChosen);
       const chip = h("button", {
         class: "chip" + (isChosen ? " chosen" : "") + (available ? "" : " off"),
         "data-value": value,
@@ -391,20 +395,27 @@ const sessionQty = new Map();
 
 async function explain(sid, idx, v, value, block) {
   if (!block) return;
-  block.querySelector(".why")?.remove();
-  openWhy = { var: v, value };
-  for (const c of block.querySelectorAll(".chip")) c.setAttribute("aria-expanded", c.dataset.value === value && c.classList.contains("off") ? "true" : "false");
   try {
     const { data } = await api("GET", `/v1/sessions/${sid}/explain?var=${encodeURIComponent(v)}&value=${encodeURIComponent(value)}&lang=${encodeURIComponent(state.lang)}`);
-    const items = [];
-    for (const c of data.choices || []) items.push(h("li", {}, `${varLabel(idx, c.var)} = ${valueLabel(idx, c.var, c.value)}`));
-    for (const r of data.rules || []) items.push(h("li", { class: "muted" }, localText(r.Message ?? r.message) || r.ID || r.id || ""));
-    block.append(h("div", { class: "why", role: "note" },
-      h("strong", {}, `${valueLabel(idx, v, value)}: ${t("config.notAvailable")}. `),
-      h("span", { class: "why-text" }, data.text || ""),
-      (data.choices || []).length ? h("div", { class: "small muted" }, t("config.dropHint")) : null,
-      items.length ? h("ul", {}, items) : null));
+    showWhy(block, idx, v, value, data);
   } catch (e) { fail(e); }
+}
+
+// showWhy shows under a variable why one of its values cannot be chosen:
+// an explanation as the API gives it (the choices and rules in the way,
+// and a sentence).
+function showWhy(block, idx, v, value, data) {
+  block.querySelector(".why")?.remove();
+  openWhy = { var: v, value };
+  for (const c of block.querySelectorAll(".chip")) c.setAttribute("aria-expanded", c.dataset.value === value ? "true" : "false");
+  const items = [];
+  for (const c of data.choices || []) items.push(h("li", {}, `${varLabel(idx, c.var)} = ${valueLabel(idx, c.var, c.value)}`));
+  for (const r of data.rules || []) items.push(h("li", { class: "muted" }, localText(r.Message ?? r.message) || r.ID || r.id || ""));
+  block.append(h("div", { class: "why", role: "note" },
+    h("strong", {}, `${valueLabel(idx, v, value)}: ${t("config.notAvailable")}. `),
+    h("span", { class: "why-text" }, data.text || ""),
+    (data.choices || []).length ? h("div", { class: "small muted" }, t("config.dropHint")) : null,
+    items.length ? h("ul", {}, items) : null));
 }
 
 // updatePrice prices the configuration as it stands (defaults fill what
