@@ -337,6 +337,15 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 	assert.Equal(t, q.Number, info.Quote)
 	assert.Equal(t, "approved", info.Status)
 
+	// Her quotes list it, sent, with its total.
+	do(t, alice,
+		chromedp.Navigate(base+"/#/quotes"),
+		visible(`a[href="#/q/`+quoteID+`"]`))
+	row := text(t, alice, `tr:has(a[href="#/q/`+quoteID+`"])`)
+	assert.Contains(t, row, q.Number)
+	assert.Contains(t, row, "presented")
+	assert.Contains(t, row, "$4,109.00")
+
 	// In Chinese, the interface's and the catalog's words change.
 	do(t, alice,
 		chromedp.Navigate(base+"/#/"),

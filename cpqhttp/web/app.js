@@ -571,15 +571,15 @@ async function createQuote(sid, sess, customer) {
 
 async function quotes() {
   const { data } = await api("GET", "/v1/quotes");
-  const list = data.quotes || data.items || [];
+  const list = data.quotes || [];
   view(h("h1", {}, t("quote.list")),
     list.length === 0 ? h("p", { class: "muted" }, t("quote.none")) :
       h("div", { class: "card" }, h("table", {},
         list.map((q) => h("tr", {},
           h("td", {}, h("a", { href: "#/q/" + q.id }, q.number)),
-          h("td", {}, (q.header && q.header.account && q.header.account.name) || q.title || ""),
+          h("td", {}, (q.account && q.account.name) || q.title || ""),
           h("td", {}, statusBadge(q.status)),
-          h("td", { class: "num" }, money(q.totals && (q.totals.grand || q.totals.net), q.header && q.header.currency)))))));
+          h("td", { class: "num" }, money(q.net, q.currency)))))));
 }
 
 // editableLines is what a quote's lines are as a request: the lines the
