@@ -96,9 +96,7 @@ func newUIServer(t *testing.T, docs render.Config) (*httptest.Server, *cpq.Kit) 
 	mux.Handle("/login", login)
 	mux.Handle("/logout", login)
 	mux.Handle("/", api)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv, kit
+	return serve(t, mux), kit
 }
 
 // screenshot saves the page at a width (phone 390, desktop 1280) to

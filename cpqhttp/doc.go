@@ -69,7 +69,8 @@
 //	GET    /v1/delegations                  the delegations given by or to the user
 //	POST   /v1/delegations                  {to, until, start?, from?, reason?} → 201
 //	DELETE /v1/delegations/{id}             revoke a delegation
-//	GET    /openapi.json                    the OpenAPI 3 document of these routes (no credentials)
+//	GET    /openapi.json                    the OpenAPI 3.1 document of these routes, with the JSON
+//	                                        Schemas of their bodies and answers (no credentials)
 //
 // The actor of every approval request is the authenticated user: nobody
 // decides a step of a quote they own or submitted, only assignees (or their

@@ -8,6 +8,10 @@ import (
 	"time"
 
 	"github.com/cpqkit/cpq"
+	"github.com/cpqkit/cpq/approval"
+	"github.com/cpqkit/cpq/configurator"
+	"github.com/cpqkit/cpq/pricing"
+	"github.com/cpqkit/cpq/quote"
 	"github.com/cpqkit/cpq/store/memory"
 )
 
@@ -128,64 +132,70 @@ func (a *api) register(pattern string, h http.Handler) {
 // OpenAPI document describes, from the same table.
 type route struct {
 	Method, Pattern, Summary string
-	// Body names the request body's schema, if the route takes one.
-	Body    string
+	// Body is a value of the request body's type, if the route takes
+	// one: a Go value it decodes from JSON, an optional such value, or a
+	// document.
+	Body any
+	// Status is the status of a success, and Resp a value of the type
+	// the route answers: a Go value it encodes as JSON, or a document.
+	Status  int
+	Resp    any
 	handler handlerFunc
 }
 
 // routes returns every authenticated endpoint of the API.
 func (s *server) routes() []route {
 	return []route{
-		{"GET", "/v1/me", "Who the credentials name: tenant and user", "", s.me},
-		{"GET", "/v1/catalogs", "The catalog's versions, and which is in force today", "", s.catalogs},
-		{"GET", "/v1/products", "The products of the catalog in force, with labels", "", s.products},
-		{"GET", "/v1/products/{sku}", "A product's form: attributes, feature groups, packages, questionnaires, with labels", "", s.product},
-		{"POST", "/v1/sessions", "Start a configuration session", "createSessionRequest", s.createSession},
-		{"GET", "/v1/sessions/{id}", "A session's choices, answers and valid domains", "", s.getSession},
-		{"POST", "/v1/sessions/{id}/choices", "Choose a value", "choiceRequest", s.setChoice},
-		{"DELETE", "/v1/sessions/{id}/choices/{var}", "Withdraw a choice", "", s.unsetChoice},
-		{"POST", "/v1/sessions/{id}/quantities", "Set an option's quantity", "QuantityRequest", s.setQuantity},
-		{"POST", "/v1/sessions/{id}/undo", "Take back the session's last change", "", s.undo},
-		{"GET", "/v1/sessions/{id}/explain", "Why a value is withheld", "", s.explain},
-		{"POST", "/v1/sessions/{id}/complete", "A complete valid configuration", "", s.complete},
-		{"GET", "/v1/sessions/{id}/questionnaire", "The next question with its answers, and every question's state", "", s.questionnaire},
-		{"POST", "/v1/sessions/{id}/answers", "Answer a question, or change its answer", "AnswerRequest", s.answer},
-		{"DELETE", "/v1/sessions/{id}/answers/{question}", "Withdraw an answer", "", s.clearAnswer},
-		{"GET", "/v1/sessions/{id}/packages", "The product's packages and which apply without dropping a choice", "", s.packages},
-		{"POST", "/v1/sessions/{id}/packages/{package}", "Apply a package", "", s.applyPackage},
-		{"GET", "/v1/sessions/{id}/suggestions", "The up-sells and cross-sells on offer", "", s.suggestions},
-		{"POST", "/v1/sessions/{id}/suggestions/{sid}/accept", "Accept a suggestion", "", s.acceptSuggestion},
-		{"POST", "/v1/sessions/{id}/suggestions/{sid}/dismiss", "Dismiss a suggestion", "", s.dismissSuggestion},
-		{"GET", "/v1/sessions/{id}/recommendations", "The products and packages that fit the answers, ranked", "", s.recommendations},
-		{"POST", "/v1/price", "Price lines without storing them", "PriceRequest", s.price},
-		{"GET", "/v1/quotes", "The tenant's quotes, a page at a time", "", s.listQuotes},
-		{"POST", "/v1/quotes", "Make, price and store a draft quote", "QuoteRequest", s.createQuote},
-		{"POST", "/v1/quotes/from-opportunity", "Make a draft quote from a CRM opportunity", "OpportunityRequest", s.fromOpportunity},
-		{"GET", "/v1/quotes/{id}", "A quote of the tenant", "", s.getQuote},
-		{"PUT", "/v1/quotes/{id}", "Edit and reprice a draft quote (If-Match: version)", "QuoteRequest", s.updateQuote},
-		{"POST", "/v1/quotes/{id}/lines", "Add a line and reprice (If-Match: version)", "QuoteLine", s.addLine},
-		{"DELETE", "/v1/quotes/{id}/lines/{line}", "Remove a line and reprice (If-Match: version)", "", s.removeLine},
-		{"POST", "/v1/quotes/{id}/recalculate", "Price a draft again (If-Match: version)", "RecalculateRequest", s.recalculate},
-		{"GET", "/v1/quotes/{id}/revisions", "Every revision of a quote", "", s.revisions},
-		{"GET", "/v1/quotes/{id}/revisions/{rev}", "One revision of a quote, as last stored", "", s.revision},
-		{"POST", "/v1/quotes/{id}/revise", "Start a new revision of a locked quote", "", s.revise},
-		{"GET", "/v1/quotes/{id}/diff", "What changed between two revisions", "", s.diff},
-		{"POST", "/v1/quotes/{id}/clone", "Make a new draft quote from this one", "", s.clone},
-		{"GET", "/v1/quotes/{id}/verify", "Whether the stored content matches its seal", "", s.verifyQuote},
-		{"POST", "/v1/verify", "Whether a document (PDF, HTML, JSON) matches the stored quote", "", s.verifyDocument},
-		{"GET", "/v1/quotes/{id}/approvals", "A quote's approvals and audit trail", "", s.approvals},
-		{"GET", "/v1/quotes/{id}/approvals/preview", "The approvals a submission would need, and discount guidance", "", s.previewApprovals},
-		{"GET", "/v1/approvals/inbox", "The pending steps the user may decide now, as an assignee or a delegate", "", s.inbox},
-		{"POST", "/v1/quotes/{id}/submit", "Submit the quote for approval", "ApprovalRequest", s.submit},
-		{"POST", "/v1/quotes/{id}/steps/{step}/approve", "Approve a step", "DecisionRequest", s.approve},
-		{"POST", "/v1/quotes/{id}/steps/{step}/reject", "Reject a step", "DecisionRequest", s.reject},
-		{"POST", "/v1/quotes/{id}/steps/{step}/reassign", "Hand an assignee's part of a step to another user", "ReassignRequest", s.reassign},
-		{"POST", "/v1/quotes/{id}/recall", "Take a pending approval back", "ApprovalRequest", s.recall},
-		{"POST", "/v1/quotes/{id}/present", "Present the quote, through the approval gate", "ApprovalRequest", s.present},
-		{"GET", "/v1/quotes/{id}/document", "The quote's document (html, json, csv, pdf)", "", s.document},
-		{"GET", "/v1/delegations", "The delegations given by or to the user", "", s.delegations},
-		{"POST", "/v1/delegations", "Let another user decide one's steps for a period", "DelegationRequest", s.delegate},
-		{"DELETE", "/v1/delegations/{id}", "Revoke a delegation", "", s.revokeDelegation},
+		{"GET", "/v1/me", "Who the credentials name: tenant and user", nil, http.StatusOK, Me{}, s.me},
+		{"GET", "/v1/catalogs", "The catalog's versions, and which is in force today", nil, http.StatusOK, Catalogs{}, s.catalogs},
+		{"GET", "/v1/products", "The products of the catalog in force, with labels", nil, http.StatusOK, Products{}, s.products},
+		{"GET", "/v1/products/{sku}", "A product's form: attributes, feature groups, packages, questionnaires, with labels", nil, http.StatusOK, ProductForm{}, s.product},
+		{"POST", "/v1/sessions", "Start a configuration session", createSessionRequest{}, http.StatusCreated, Session{}, s.createSession},
+		{"GET", "/v1/sessions/{id}", "A session's choices, answers and valid domains", nil, http.StatusOK, Session{}, s.getSession},
+		{"POST", "/v1/sessions/{id}/choices", "Choose a value", choiceRequest{}, http.StatusOK, Session{}, s.setChoice},
+		{"DELETE", "/v1/sessions/{id}/choices/{var}", "Withdraw a choice", nil, http.StatusOK, Session{}, s.unsetChoice},
+		{"POST", "/v1/sessions/{id}/quantities", "Set an option's quantity", QuantityRequest{}, http.StatusOK, Session{}, s.setQuantity},
+		{"POST", "/v1/sessions/{id}/undo", "Take back the session's last change", nil, http.StatusOK, Session{}, s.undo},
+		{"GET", "/v1/sessions/{id}/explain", "Why a value is withheld", nil, http.StatusOK, Explanation{}, s.explain},
+		{"POST", "/v1/sessions/{id}/complete", "A complete valid configuration", nil, http.StatusOK, configurator.Configuration{}, s.complete},
+		{"GET", "/v1/sessions/{id}/questionnaire", "The next question with its answers, and every question's state", nil, http.StatusOK, Questionnaire{}, s.questionnaire},
+		{"POST", "/v1/sessions/{id}/answers", "Answer a question, or change its answer", AnswerRequest{}, http.StatusOK, Session{}, s.answer},
+		{"DELETE", "/v1/sessions/{id}/answers/{question}", "Withdraw an answer", nil, http.StatusOK, Session{}, s.clearAnswer},
+		{"GET", "/v1/sessions/{id}/packages", "The product's packages and which apply without dropping a choice", nil, http.StatusOK, Packages{}, s.packages},
+		{"POST", "/v1/sessions/{id}/packages/{package}", "Apply a package", nil, http.StatusOK, Session{}, s.applyPackage},
+		{"GET", "/v1/sessions/{id}/suggestions", "The up-sells and cross-sells on offer", nil, http.StatusOK, Suggestions{}, s.suggestions},
+		{"POST", "/v1/sessions/{id}/suggestions/{sid}/accept", "Accept a suggestion", nil, http.StatusOK, Session{}, s.acceptSuggestion},
+		{"POST", "/v1/sessions/{id}/suggestions/{sid}/dismiss", "Dismiss a suggestion", nil, http.StatusOK, Session{}, s.dismissSuggestion},
+		{"GET", "/v1/sessions/{id}/recommendations", "The products and packages that fit the answers, ranked", nil, http.StatusOK, Recommendations{}, s.recommendations},
+		{"POST", "/v1/price", "Price lines without storing them", PriceRequest{}, http.StatusOK, pricing.Result{}, s.price},
+		{"GET", "/v1/quotes", "The tenant's quotes, a page at a time", nil, http.StatusOK, QuotePage{}, s.listQuotes},
+		{"POST", "/v1/quotes", "Make, price and store a draft quote", QuoteRequest{}, http.StatusCreated, quote.Quote{}, s.createQuote},
+		{"POST", "/v1/quotes/from-opportunity", "Make a draft quote from a CRM opportunity", OpportunityRequest{}, http.StatusCreated, Prefilled{}, s.fromOpportunity},
+		{"GET", "/v1/quotes/{id}", "A quote of the tenant", nil, http.StatusOK, quote.Quote{}, s.getQuote},
+		{"PUT", "/v1/quotes/{id}", "Edit and reprice a draft quote (If-Match: version)", QuoteRequest{}, http.StatusOK, quote.Quote{}, s.updateQuote},
+		{"POST", "/v1/quotes/{id}/lines", "Add a line and reprice (If-Match: version)", QuoteLine{}, http.StatusOK, quote.Quote{}, s.addLine},
+		{"DELETE", "/v1/quotes/{id}/lines/{line}", "Remove a line and reprice (If-Match: version)", nil, http.StatusOK, quote.Quote{}, s.removeLine},
+		{"POST", "/v1/quotes/{id}/recalculate", "Price a draft again (If-Match: version)", optional{RecalculateRequest{}}, http.StatusOK, Recalculated{}, s.recalculate},
+		{"GET", "/v1/quotes/{id}/revisions", "Every revision of a quote", nil, http.StatusOK, Revisions{}, s.revisions},
+		{"GET", "/v1/quotes/{id}/revisions/{rev}", "One revision of a quote, as last stored", nil, http.StatusOK, quote.Quote{}, s.revision},
+		{"POST", "/v1/quotes/{id}/revise", "Start a new revision of a locked quote", nil, http.StatusOK, quote.Quote{}, s.revise},
+		{"GET", "/v1/quotes/{id}/diff", "What changed between two revisions", nil, http.StatusOK, quote.Diff{}, s.diff},
+		{"POST", "/v1/quotes/{id}/clone", "Make a new draft quote from this one", nil, http.StatusCreated, Cloned{}, s.clone},
+		{"GET", "/v1/quotes/{id}/verify", "Whether the stored content matches its seal", nil, http.StatusOK, SealCheck{}, s.verifyQuote},
+		{"POST", "/v1/verify", "Whether a document (PDF, HTML, JSON) matches the stored quote", verifiable, http.StatusOK, DocumentCheck{}, s.verifyDocument},
+		{"GET", "/v1/quotes/{id}/approvals", "A quote's approvals and audit trail", nil, http.StatusOK, Approvals{}, s.approvals},
+		{"GET", "/v1/quotes/{id}/approvals/preview", "The approvals a submission would need, and discount guidance", nil, http.StatusOK, approval.Preview{}, s.previewApprovals},
+		{"GET", "/v1/approvals/inbox", "The pending steps the user may decide now, as an assignee or a delegate", nil, http.StatusOK, Inbox{}, s.inbox},
+		{"POST", "/v1/quotes/{id}/submit", "Submit the quote for approval", optional{ApprovalRequest{}}, http.StatusOK, approval.Approval{}, s.submit},
+		{"POST", "/v1/quotes/{id}/steps/{step}/approve", "Approve a step", DecisionRequest{}, http.StatusOK, approval.Approval{}, s.approve},
+		{"POST", "/v1/quotes/{id}/steps/{step}/reject", "Reject a step", DecisionRequest{}, http.StatusOK, approval.Approval{}, s.reject},
+		{"POST", "/v1/quotes/{id}/steps/{step}/reassign", "Hand an assignee's part of a step to another user", ReassignRequest{}, http.StatusOK, approval.Approval{}, s.reassign},
+		{"POST", "/v1/quotes/{id}/recall", "Take a pending approval back", optional{ApprovalRequest{}}, http.StatusOK, approval.Approval{}, s.recall},
+		{"POST", "/v1/quotes/{id}/present", "Present the quote, through the approval gate", optional{ApprovalRequest{}}, http.StatusOK, quote.Quote{}, s.present},
+		{"GET", "/v1/quotes/{id}/document", "The quote's document (html, json, csv, pdf)", nil, http.StatusOK, quoteDocument, s.document},
+		{"GET", "/v1/delegations", "The delegations given by or to the user", nil, http.StatusOK, Delegations{}, s.delegations},
+		{"POST", "/v1/delegations", "Let another user decide one's steps for a period", DelegationRequest{}, http.StatusCreated, Delegation{}, s.delegate},
+		{"DELETE", "/v1/delegations/{id}", "Revoke a delegation", nil, http.StatusOK, Delegation{}, s.revokeDelegation},
 	}
 }
 

@@ -69,9 +69,7 @@ func newFixture(t *testing.T) *fixture {
 	sessions := memory.NewSessions()
 	h, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, Sessions: sessions, Now: now, MaxBody: 4096})
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &fixture{kit: kit, handler: h, srv: srv, auth: auth, sessions: sessions}
+	return &fixture{kit: kit, handler: h, srv: serve(t, h), auth: auth, sessions: sessions}
 }
 
 func (f *fixture) token(tenant, user string) string {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,9 +61,7 @@ func newInstance(t *testing.T, open opener) *instance {
 	auth := &cpqhttp.TokenAuthenticator{Secret: []byte("0123456789abcdef0123456789abcdef"), Now: now}
 	h, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, Sessions: sessions, Now: now})
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &instance{fixture: &fixture{kit: kit, handler: h, srv: srv, auth: auth}, sessions: sessions}
+	return &instance{fixture: &fixture{kit: kit, handler: h, srv: serve(t, h), auth: auth}, sessions: sessions}
 }
 
 // post sends a JSON body as acme's alice and returns the status and the

@@ -14,7 +14,7 @@ import (
 type PriceRequest struct {
 	Currency  string      `json:"currency,omitempty"`
 	PriceBook string      `json:"price_book,omitempty"`
-	Customer  Customer    `json:"customer"`
+	Customer  Customer    `json:"customer,omitzero"`
 	Lines     []PriceLine `json:"lines"`
 }
 

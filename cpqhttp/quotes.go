@@ -26,7 +26,9 @@ type QuoteRequest struct {
 
 // QuoteLine is one line of a QuoteRequest.
 type QuoteLine struct {
-	ID       string          `json:"id"`
+	// ID names the line; POST /v1/quotes/{id}/lines gives a line without
+	// one the smallest whole number no line has.
+	ID       string          `json:"id,omitempty"`
 	Product  string          `json:"product"`
 	Name     string          `json:"name,omitempty"`
 	Quantity decimal.Decimal `json:"quantity"`
@@ -34,7 +36,7 @@ type QuoteLine struct {
 	// configuration gives it.
 	Configuration []quote.ConfigValue `json:"configuration,omitempty"`
 	// Adjustment is the salesperson's manual discount or price.
-	Adjustment quote.Adjustment `json:"adjustment"`
+	Adjustment quote.Adjustment `json:"adjustment,omitzero"`
 }
 
 // check refuses a request without an account or with a line without an ID

@@ -2,7 +2,6 @@ package cpqhttp_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -94,9 +93,7 @@ func newFixtureWith(t *testing.T, su fixtureSetup) *fixture {
 	}
 	h, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, Sessions: store, Now: clk.Now, MaxBody: 4096})
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &fixture{kit: kit, handler: h, srv: srv, auth: auth, sessions: sessions}
+	return &fixture{kit: kit, handler: h, srv: serve(t, h), auth: auth, sessions: sessions}
 }
 
 // serverCatalogJune is the server catalog's next version, in force from June
