@@ -176,34 +176,85 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
-// text returns the text of the first element that matches the CSS selector.
+// The steps below find and act on an element in one script, in the page:
+// the interface redraws a view after each answer, so an element found by
+// one protocol call may be gone by the next.
+
+// until polls a script until it returns true, or fails saying what it
+// waited for. A page that navigates meanwhile (the interface sends a
+// stranger to sign in, a form posts) is polled again.
+func until(what, script string) chromedp.Action[chromedp.Void] { return poll(what, script, false) }
+
+// poll is until; with leaves, a page that navigates away while the script
+// runs ends the wait instead: the script's own action (a click that posts
+// a form) made it leave.
+func poll(what, script string, leaves bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			_, err := chromedp.Poll[bool](script, chromedp.WithPollingTimeout(time.Until(deadline)))(ctx, tg)
+			if err == nil || (leaves && navigated(err)) {
+				return nil
+			}
+			if !navigated(err) || time.Now().After(deadline) || ctx.Err() != nil {
+				return fmt.Errorf("waiting for %s: %w", what, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+}
+
+// navigated reports an error of a script whose page went away under it.
+func navigated(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "navigated or closed") || strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Cannot find context")
+}
+
+// find is a script expression for the first element that matches the CSS
+// selector.
+func find(sel string) string { return `document.querySelector(` + jsString(sel) + `)` }
+
+// text returns the text of the first element that matches the CSS selector,
+// once there is one.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
 	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	do(t, ctx, until(sel, `!!`+find(sel)))
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(`+find(sel)+`?.innerText ?? "")`))
 	require.NoError(t, err)
 	return s
 }
 
-// visible waits until an element that matches the CSS selector is visible.
+// visible waits until an element that matches the CSS selector is shown.
 func visible(sel string) chromedp.Action[chromedp.Void] {
-	return chromedp.WaitVisible(chromedp.CSS(sel))
+	return until(sel+" to show", `(() => { const e = `+find(sel)+`; return !!e && e.getClientRects().length > 0; })()`)
 }
 
-// click clicks the first element that matches the CSS selector.
-func click(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+// gone waits until no element matches the CSS selector.
+func gone(sel string) chromedp.Action[chromedp.Void] {
+	return until(sel+" to go", `!`+find(sel))
+}
+
+// click clicks the first element that matches the CSS selector, once there
+// is one.
+func click(sel string) chromedp.Action[chromedp.Void] {
+	return poll(sel+" to click", `(() => { const e = `+find(sel)+`; if (!e) return false; e.click(); return true; })()`, true)
+}
+
+// setValue types a value into the first input, text area or select that
+// matches the CSS selector, as a user would: the page hears input and
+// change.
+func setValue(sel, value string) chromedp.Action[chromedp.Void] {
+	return until(sel+" to fill", `(() => { const e = `+find(sel)+`; if (!e) return false; e.value = `+jsString(value)+`;
+		e.dispatchEvent(new Event("input", {bubbles: true})); e.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`)
+}
 
 // waitText waits until the element's text is want.
 func waitText(sel, want string) chromedp.Action[chromedp.Void] {
-	expr := `(() => { const e = document.querySelector(` + jsString(sel) + `); return !!e && e.textContent.trim() === ` + jsString(want) + `; })()`
-	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(20*time.Second))(ctx, tg)
-		if err != nil {
-			return fmt.Errorf("waiting for %s to read %q: %w", sel, want, err)
-		}
-		return nil
-	})
+	return until(fmt.Sprintf("%s to read %q", sel, want),
+		`(() => { const e = `+find(sel)+`; return !!e && e.textContent.trim() === `+jsString(want)+`; })()`)
 }
 
 func jsString(s string) string {
@@ -269,7 +320,7 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 		click(`#create-quote`),
 		visible(`#quote-total`),
 		waitText(`#quote-total`, "$4,760.00"),
-		chromedp.SetValue(chromedp.CSS(`input[data-line="1"]`), "15"),
+		setValue(`input[data-line="1"]`, "15"),
 		click(`#save`),
 		// 4,340 × 0.85 = 3,689, plus the drives' 420.
 		waitText(`#quote-total`, "$4,109.00"),
@@ -292,9 +343,9 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 		visible(`button[data-approve="manager_discount"]`))
 	screenshot(t, mia, "ui-inbox-phone", 390)
 	do(t, mia,
-		chromedp.SendKeys(chromedp.CSS(`[data-item] textarea`), "Strategic account, approved."),
+		setValue(`[data-item] textarea`, "Strategic account, approved."),
 		click(`button[data-approve="manager_discount"]`),
-		chromedp.WaitNotPresent(chromedp.CSS(`[data-item]`)))
+		gone(`[data-item]`))
 
 	// Alice sees it approved, sends it and downloads the PDF.
 	dir := t.TempDir()
@@ -348,11 +399,7 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 	do(t, alice,
 		chromedp.Navigate(base+"/#/"),
 		visible(`button[data-product="SRV-R2"]`),
-		chromedp.SetValue(chromedp.CSS(`#lang`), "zh-CN"),
-		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`document.getElementById("lang").dispatchEvent(new Event("change"))`)(ctx, tg)
-			return err
-		}),
+		setValue(`#lang`, "zh-CN"),
 		waitText(`[data-t="nav.configure"]`, "配置"),
 		click(`button[data-product="SRV-R2"]`),
 		visible(`[data-var="chassis"] .chip[data-value="2U"]`),
@@ -364,7 +411,7 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 		visible(`[data-var="memory_gb"] .chip[data-value="256"]:not(.off)`),
 		// …and 600 users at least 512 GB.
 		visible(`input[data-number="users"]`),
-		chromedp.SendKeys(chromedp.CSS(`input[data-number="users"]`), "600"),
+		setValue(`input[data-number="users"]`, "600"),
 		click(`button[data-ok="users"]`),
 		visible(`[data-answered="users"]`),
 		visible(`[data-var="memory_gb"] .chip.off[data-value="480"]`),
