@@ -98,6 +98,15 @@ func TestVerifyDocuments(t *testing.T) {
 	resp, v := f.do(t, "acme", "POST", "/v1/quotes/"+id+"/submit", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	seal := v["seal"].(string)
+	// While it waits for approval, a draft edited to claim it is approved
+	// (the seal is already the submitted content's) is not verified.
+	inReview := strings.Replace(string(document("html")), `<meta name="cpq-status" content="draft">`, `<meta name="cpq-status" content="approved">`, 1)
+	require.Contains(t, inReview, `content="approved"`)
+	resp, v = f.postDocument(t, "acme", "text/html", []byte(inReview))
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, false, v["verified"])
+	assert.Equal(t, "draft", v["failure"])
+
 	resp, v = f.doAs(t, "acme", "bob", "POST", "/v1/quotes/"+id+"/steps/manager_discount/approve", `{"seal":"`+seal+`"}`, nil)
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	html, jsonDoc := document("html"), document("json")

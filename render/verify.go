@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/cpqkit/cpq/quote"
@@ -114,5 +115,24 @@ func checkInfo(info DocumentInfo, q *quote.Quote) error {
 	if q.Seal != info.Seal {
 		return fmt.Errorf("the document's seal %s, the stored revision's %s: %w", SealShort(info.Seal), SealShort(q.Seal), ErrSealMismatch)
 	}
+	// A revision is sealed when it is submitted: a document that claims to
+	// be final must show a revision that was approved or presented.
+	if !released(q) {
+		return fmt.Errorf("quote %s revision %d is %s and was never released, whatever the document says: %w", q.Number, q.Revision, q.Status, ErrDraftDocument)
+	}
 	return nil
+}
+
+// released reports whether the stored revision is or was approved or
+// presented (the approval gate lets a quote that needs no approval go
+// straight to presented): its status says so, or its history does (an
+// expired quote).
+func released(q *quote.Quote) bool {
+	switch q.Status {
+	case quote.StatusApproved, quote.StatusPresented, quote.StatusAccepted, quote.StatusDeclined, quote.StatusOrdered:
+		return true
+	}
+	return slices.ContainsFunc(q.History, func(t quote.Transition) bool {
+		return t.Revision == q.Revision && (t.To == quote.StatusApproved || t.To == quote.StatusPresented)
+	})
 }
