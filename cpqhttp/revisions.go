@@ -3,6 +3,7 @@ package cpqhttp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -103,6 +104,12 @@ func (s *server) revise(ctx context.Context, id Identity, w http.ResponseWriter,
 			if err := checkVersion(q, version); err != nil {
 				return err
 			}
+		}
+		// A revision in review is the approvers' to decide: its
+		// submitter recalls it first (which withdraws the approval),
+		// rather than anyone revising it under a pending approval.
+		if q.Status == quote.StatusInReview {
+			return fmt.Errorf("quote %s revision %d is in review: recall it before revising it: %w", q.Number, q.Revision, quote.ErrTransition)
 		}
 		return s.kit.Recorder().Revise(ctx, tx, q, id.User, now)
 	})

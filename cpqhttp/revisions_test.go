@@ -130,26 +130,32 @@ func TestReviseAndRevisions(t *testing.T) {
 	requireProblem(t, resp, v, http.StatusNotFound, cpqhttp.CodeQuoteNotFound)
 }
 
-// Revising a quote in review does not slip past the approval gate: the
-// approver's decision on the submitted seal is stale, and the new revision
-// cannot be presented without approval.
-func TestReviseInReviewKeepsTheGate(t *testing.T) {
+// A quote in review is not revised under its pending approval: it is
+// refused and nothing changes; the submitter recalls it instead, and it
+// still needs approval to be presented.
+func TestReviseInReviewIsRefused(t *testing.T) {
 	f := newFixture(t)
 	id, _ := discountedQuote(t, f, "15")
 	base := "/v1/quotes/" + id
 	resp, v := f.do(t, "acme", "POST", base+"/submit", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
-	seal := v["seal"].(string)
-	resp, v = f.do(t, "acme", "POST", base+"/revise", "")
-	require.Equal(t, http.StatusOK, resp.StatusCode, v)
-	assert.Equal(t, "draft", v["status"])
+	before := f.quote(t, id)
+	for _, user := range []string{"alice", "carol"} {
+		resp, v = f.doAs(t, "acme", user, "POST", base+"/revise", "", nil)
+		requireProblem(t, resp, v, http.StatusConflict, cpqhttp.CodeQuoteTransition)
+	}
+	after := f.quote(t, id)
+	assert.Equal(t, before.Version, after.Version, "nothing changed")
+	assert.Equal(t, "in_review", f.status(t, id))
 
-	resp, v = f.doAs(t, "acme", "bob", "POST", base+"/steps/manager_discount/approve", `{"seal":"`+seal+`"}`, nil)
-	requireProblem(t, resp, v, http.StatusConflict, cpqhttp.CodeStaleSeal)
+	// Recalled, it is a draft again, to edit; presenting still needs the
+	// approval.
+	resp, v = f.do(t, "acme", "POST", base+"/recall", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, "draft", f.status(t, id))
 	resp, v = f.do(t, "acme", "POST", base+"/present", "")
 	requireProblem(t, resp, v, http.StatusConflict, cpqhttp.CodeApprovalRequired)
 	assert.Equal(t, []any{"manager_discount"}, v["missing"])
-	assert.Equal(t, "draft", f.status(t, id))
 }
 
 // formatFloat writes a JSON number as a version.
