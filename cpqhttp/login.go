@@ -4,9 +4,11 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // DemoUser is a user the demonstration sign-in page offers.
@@ -93,9 +95,12 @@ func (d *DemoLogin) Handler() (http.Handler, error) {
 }
 
 // localPath keeps a redirect on this site: anything but a path of it
-// becomes "/".
+// (another host, a scheme, a backslash, control characters, which
+// browsers strip) becomes "/".
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || !strings.HasPrefix(p, "/") ||
+		strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\") || strings.ContainsFunc(p, unicode.IsControl) {
 		return "/"
 	}
 	return p

@@ -85,7 +85,8 @@ func TestDemoLoginRefusesUnknownUsersAndForeignRedirects(t *testing.T) {
 	assert.Empty(t, resp.Cookies())
 
 	// A next that leaves the site goes to the start page instead.
-	for _, next := range []string{"https://evil.example/", "//evil.example/", `/\evil.example`, "javascript:alert(1)"} {
+	for _, next := range []string{"https://evil.example/", "//evil.example/", `/\evil.example`, "javascript:alert(1)",
+		"/\t/evil.example", "/\n/evil.example"} {
 		resp, err := c.PostForm(srv.URL+"/login", url.Values{"user": {"alice"}, "next": {next}})
 		require.NoError(t, err)
 		resp.Body.Close()
