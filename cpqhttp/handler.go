@@ -15,6 +15,10 @@ import (
 	"github.com/cpqkit/cpq/store/memory"
 )
 
+// DefaultSessionLife is how long the sessions of the default in-memory
+// store live unwritten.
+const DefaultSessionLife = 24 * time.Hour
+
 // DefaultMaxBody is the largest request body accepted when Config.MaxBody
 // is zero: 1 MiB.
 const DefaultMaxBody = 1 << 20
@@ -25,8 +29,9 @@ type Config struct {
 	Kit *cpq.Kit
 	// Authenticator tells the tenant and user of every request. Required.
 	Authenticator Authenticator
-	// Sessions keeps configuration sessions; nil means a memory.Sessions,
-	// which suits a single instance only. Instances that share a database
+	// Sessions keeps configuration sessions; nil means a memory.Sessions
+	// whose sessions expire after DefaultSessionLife unwritten, which
+	// suits a single instance only. Instances that share a database
 	// share its sessions (sqlite.Store.Sessions, postgres.Store.Sessions).
 	Sessions SessionStore
 	// MaxBody bounds request bodies, in bytes; zero means DefaultMaxBody.
@@ -75,7 +80,7 @@ func New(cfg Config) (http.Handler, error) {
 	}
 	s := &server{kit: cfg.Kit, auth: cfg.Authenticator, sessions: cfg.Sessions, maxBody: cfg.MaxBody, now: cfg.Now, lang: cfg.Language}
 	if s.sessions == nil {
-		s.sessions = memory.NewSessions()
+		s.sessions = memory.NewSessions().ExpireAfter(DefaultSessionLife)
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody

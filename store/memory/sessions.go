@@ -13,12 +13,27 @@ import (
 // Sessions keeps configuration sessions (cpqhttp.SessionStore) in memory:
 // each session's state, opaque to the store, with a version for optimistic
 // concurrency and the time it was last written. It suits one process;
-// sessions live until they are deleted or purged. The zero value is not
-// usable; call NewSessions. Sessions is safe for concurrent use.
+// sessions live until they are deleted or purged, or, with ExpireAfter,
+// until they go unwritten that long. The zero value is not usable; call
+// NewSessions. Sessions is safe for concurrent use.
 type Sessions struct {
 	mu       sync.RWMutex
 	sessions map[key]session
 	now      func() time.Time
+	// maxAge, when positive, bounds how long a session lives unwritten;
+	// purged is when the expired ones were last removed.
+	maxAge time.Duration
+	purged time.Time
+}
+
+// ExpireAfter makes sessions expire when they have not been written for
+// d: writes remove the expired ones now and then (every tenth of d), so
+// that memory stays bounded by the sessions in use. It returns m.
+func (m *Sessions) ExpireAfter(d time.Duration) *Sessions {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.maxAge, m.purged = d, m.now()
+	return m
 }
 
 type session struct {
@@ -73,6 +88,10 @@ func (m *Sessions) Put(ctx context.Context, tenant, id string, state []byte, ver
 		return 0, record.SessionConflict(id, version)
 	}
 	m.sessions[k] = session{state: state, version: version + 1, updatedAt: now}
+	if m.maxAge > 0 && now.Sub(m.purged) >= m.maxAge/10 {
+		m.purged = now
+		m.removeBefore(now.Add(-m.maxAge))
+	}
 	return version + 1, nil
 }
 
@@ -100,6 +119,12 @@ func (m *Sessions) Purge(ctx context.Context, before time.Time) (int, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.removeBefore(before), nil
+}
+
+// removeBefore removes the sessions last written before the time; m.mu is
+// held.
+func (m *Sessions) removeBefore(before time.Time) int {
 	n := 0
 	for k, s := range m.sessions {
 		if s.updatedAt.Before(before) {
@@ -107,5 +132,5 @@ func (m *Sessions) Purge(ctx context.Context, before time.Time) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	return n
 }
