@@ -13,10 +13,6 @@ import (
 	"github.com/cpqkit/cpq/configurator/guide"
 )
 
-// language returns the language of labels a request asks for with ?lang=:
-// one of the catalog's languages (English always), matched without regard
-// to case; none means the server's language. Labels the catalog lacks in
-// it fall back to English (catalog.Text.In).
 // catalogIn returns the catalog in force today and the language the
 // request asks for.
 func (s *server) catalogIn(r *http.Request) (*catalog.Catalog, string, error) {
@@ -45,12 +41,20 @@ func (s *server) loadIn(ctx context.Context, id Identity, r *http.Request) (*ses
 	return st, gs, lang, nil
 }
 
+// interfaceLanguages are the languages of the web interface and the
+// documents: a request may always ask for them, whatever the catalog has.
+var interfaceLanguages = []string{"en", "zh-CN"}
+
+// language returns the language of labels a request asks for with ?lang=:
+// one of the catalog's languages or of the interface's, matched without
+// regard to case; none means the server's language. Labels the catalog
+// lacks in it fall back to English (catalog.Text.In).
 func (s *server) language(r *http.Request, cat *catalog.Catalog) (string, error) {
 	lang := r.URL.Query().Get("lang")
 	if lang == "" {
 		return s.lang, nil
 	}
-	known := append([]string{"en", s.lang}, cat.Languages...)
+	known := append(append([]string{s.lang}, interfaceLanguages...), cat.Languages...)
 	for _, l := range known {
 		if strings.EqualFold(l, lang) {
 			return l, nil

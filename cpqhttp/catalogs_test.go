@@ -2,6 +2,7 @@ package cpqhttp_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/cpqhttp"
+	"github.com/cpqkit/cpq/examples/catalogs"
 )
 
 // Two versions of the server catalog: 2026.2 from February 2026 and
@@ -148,5 +150,24 @@ func TestProductForm(t *testing.T) {
 	resp, v = f.do(t, "acme", "GET", "/v1/products/NOPE", "")
 	requireProblem(t, resp, v, http.StatusNotFound, cpqhttp.CodeProductNotFound)
 	resp, v = f.do(t, "acme", "GET", "/v1/products/SRV-R2?lang=xx", "")
+	requireProblem(t, resp, v, http.StatusBadRequest, cpqhttp.CodeUnknownLanguage)
+}
+
+// A catalog written in English only is still asked in Chinese by the web
+// interface: its labels come in English rather than a refusal.
+func TestInterfaceLanguageOverAnEnglishCatalog(t *testing.T) {
+	data, err := catalogs.FS.ReadFile("server.yaml")
+	require.NoError(t, err)
+	src := strings.Replace(string(data), "languages: [en, zh-CN]", "languages: [en]", 1)
+	require.NotEqual(t, string(data), src)
+	cat, err := catalog.Parse([]byte(src), "server-en.yaml")
+	require.NoError(t, err)
+	f := newFixtureWith(t, fixtureSetup{catalogs: []*catalog.Catalog{cat}})
+	resp, v := f.do(t, "acme", "GET", "/v1/products/SRV-R2?lang=zh-CN", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, "zh-CN", v["language"])
+	// The catalog's own texts still have Chinese where it wrote them.
+	assert.Equal(t, "R2机架式服务器", v["name"])
+	resp, v = f.do(t, "acme", "GET", "/v1/products/SRV-R2?lang=fr", "")
 	requireProblem(t, resp, v, http.StatusBadRequest, cpqhttp.CodeUnknownLanguage)
 }

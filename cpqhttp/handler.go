@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cpqkit/cpq"
@@ -101,7 +102,11 @@ func New(cfg Config) (http.Handler, error) {
 			return nil, err
 		}
 	}
-	mux.register("/", s.handle(func(_ context.Context, _ Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	mux.register("/", s.handle(func(_ context.Context, _ Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+		if allow := mux.allowed(r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return 0, nil, newProblem(http.StatusMethodNotAllowed, CodeMethodNotAllowed, r.Method+" is not served at "+r.URL.Path+"; "+strings.Join(allow, ", ")+" are")
+		}
 		return 0, nil, newProblem(http.StatusNotFound, CodeNotFound, "no such resource: "+r.URL.Path)
 	}))
 	cop := http.NewCrossOriginProtection()
@@ -123,6 +128,20 @@ type api struct {
 	patterns []string
 	// protected is the mux behind the cross-origin protection.
 	protected http.Handler
+}
+
+// allowed returns the methods the mux serves at the request's path
+// (besides the catch-all).
+func (a *api) allowed(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.ServeMux.Handler(probe); pattern != "/" && pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // ServeHTTP serves a request through the cross-origin protection.

@@ -250,12 +250,17 @@ func TestSessionBadInput(t *testing.T) {
 		{"unknown product", "POST", "/v1/sessions", `{"product":"NOPE"}`, 404, cpqhttp.CodeProductNotFound},
 		{"missing product", "POST", "/v1/sessions", `{}`, 400, cpqhttp.CodeInvalid},
 		{"unknown route", "GET", "/v1/nothing", ``, 404, cpqhttp.CodeNotFound},
+		{"wrong method", "PUT", "/v1/sessions/" + id, ``, 405, cpqhttp.CodeMethodNotAllowed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, v := f.do(t, "acme", tc.method, tc.path, tc.body)
 			requireProblem(t, resp, v, tc.status, tc.code)
 		})
 	}
+	resp, _ := f.do(t, "acme", "DELETE", "/v1/me", "")
+	assert.Equal(t, "GET", resp.Header.Get("Allow"))
+	resp, _ = f.do(t, "acme", "PATCH", "/v1/quotes/x", "")
+	assert.Equal(t, "GET, PUT", resp.Header.Get("Allow"))
 	// None of the refusals changed the session.
 	snap, version, err := f.sessions.Get(context.Background(), "acme", id)
 	require.NoError(t, err)
