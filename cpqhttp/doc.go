@@ -116,7 +116,8 @@
 // data), request.invalid (400), request.too_large (413),
 // request.unsupported_media_type (415), request.precondition_required
 // (428: no If-Match), request.cross_origin (403), auth.unauthenticated
-// (401), route.not_found (404), route.method_not_allowed (405, with Allow), catalog.unknown_language (400),
+// (401), route.not_found (404), route.method_not_allowed (405, with
+// Allow), catalog.unknown_language (400),
 // product.not_found (404), config.unknown_variable (400),
 // config.unknown_value (422), config.not_available (409, with the
 // explanation in an explanation member), config.inconsistent (409),
