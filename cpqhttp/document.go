@@ -3,6 +3,7 @@ package cpqhttp
 import (
 	"bytes"
 	"context"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -21,6 +22,10 @@ var contentTypes = map[cpq.Format]string{
 // document writes a quote's document: a draft, with the DRAFT mark, unless
 // the approval gate releases the revision. It is rendered in full before
 // anything is written, so that a failure is a problem, not half a document.
+// documentSecurityPolicy is the Content-Security-Policy of an HTML
+// document: its own inline styles and embedded images, nothing else.
+const documentSecurityPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
 func (s *server) document(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
 	query := r.URL.Query()
 	format := cpq.Format(query.Get("format"))
@@ -43,8 +48,14 @@ func (s *server) document(ctx context.Context, id Identity, w http.ResponseWrite
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if format == cpq.FormatPDF || format == cpq.FormatCSV {
-		w.Header().Set("Content-Disposition", `attachment; filename="`+q.Number+`.`+string(format)+`"`)
+	switch format {
+	case cpq.FormatPDF, cpq.FormatCSV:
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": q.Number + "." + string(format)}))
+	case cpq.FormatHTML:
+		// The document is the customer's, not a page of the application:
+		// opened on its own it runs no script and reaches nothing, whatever
+		// a host's template puts in it.
+		w.Header().Set("Content-Security-Policy", documentSecurityPolicy)
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())

@@ -2,6 +2,7 @@ package cpqhttp_test
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -31,7 +32,10 @@ func TestDocument(t *testing.T) {
 	resp, body = f.raw(t, "acme", path+"?format=csv")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	assert.Equal(t, "text/csv; charset=utf-8", resp.Header.Get("Content-Type"))
-	assert.Equal(t, `attachment; filename="`+q["number"].(string)+`.csv"`, resp.Header.Get("Content-Disposition"))
+	disposition, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition"))
+	require.NoError(t, err)
+	assert.Equal(t, "attachment", disposition)
+	assert.Equal(t, q["number"].(string)+".csv", params["filename"])
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	require.Len(t, lines, 3)
 	assert.Contains(t, lines[1], ",SRV-R2,R2 rack server,,cpu=X7;memory_gb=128,5,,5970,4871.52,18.4,24357.6,USD,")
@@ -41,6 +45,10 @@ func TestDocument(t *testing.T) {
 	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
 	assert.Contains(t, body, `<html lang="zh-CN">`)
 	assert.Contains(t, body, `<meta name="cpq-status" content="draft">`)
+	// Opened on its own, the document runs no script.
+	csp := resp.Header.Get("Content-Security-Policy")
+	assert.True(t, strings.HasPrefix(csp, "sandbox;"), csp)
+	assert.Contains(t, csp, "default-src 'none'")
 
 	// Approved: no longer a draft.
 	resp, v := f.do(t, "acme", "POST", "/v1/quotes/"+id+"/submit", "")

@@ -559,12 +559,20 @@ async function createQuote(sid, sess, customer) {
     const name = customer.trim() || t("quote.customerDefault");
     const body = {
       title: name,
-      account: { id: "ACC-" + name.replace(/[^A-Za-z0-9]+/g, "-").toUpperCase().slice(0, 24), name },
+      // A new customer of the interface's own: the host's CRM names its
+      // accounts when it makes quotes from opportunities.
+      account: { id: "ACC-" + randomHex(8), name },
       lines: [{ id: "1", product: sess.product, quantity: String(sessionQty.get(sid) || "1"), configuration: values.map((c) => ({ var: c.var, value: c.value })) }],
     };
     const { data } = await api("POST", "/v1/quotes", body);
     location.hash = "#/q/" + data.id;
   } catch (e) { fail(e); }
+}
+
+// randomHex returns n random bytes in hexadecimal (crypto.getRandomValues
+// works on plain HTTP too, unlike crypto.randomUUID).
+function randomHex(n) {
+  return Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // ---- Quotes ---------------------------------------------------------------
