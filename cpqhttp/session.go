@@ -26,7 +26,7 @@ const MaxUndo = 50
 // the session holds, as data, so that any instance of the server restores
 // it into a fresh guided session of the product. Its JSON is
 //
-//	{"format": 2, "product": "SRV-R2", "questionnaire": "server_sizing",
+//	{"format": 2, "owner": "alice", "product": "SRV-R2", "questionnaire": "server_sizing",
 //	 "choices": [{"var": "chassis", "value": "1U"}, {"var": "qty.ssd_960", "value": "4"}],
 //	 "answers": [{"question": "workload", "options": ["database"]}, {"question": "users", "number": "600"}],
 //	 "decisions": {"redundant_power": "accepted", "nvme_upgrade": "dismissed"},
@@ -37,7 +37,10 @@ const MaxUndo = 50
 // configurator does), and undo holds up to MaxUndo earlier states, the
 // most recent last.
 type sessionState struct {
-	Format        int    `json:"format"`
+	Format int `json:"format"`
+	// Owner is the user who started the session: a session belongs to
+	// one user, and is not found for another of the tenant.
+	Owner         string `json:"owner,omitempty"`
 	Product       string `json:"product"`
 	Questionnaire string `json:"questionnaire,omitempty"`
 	guide.State
@@ -145,6 +148,9 @@ func (s *server) load(ctx context.Context, id Identity, sid string) (*sessionSta
 	if st.Format > stateFormat {
 		return nil, nil, 0, fmt.Errorf("session %s: state format %d is newer than this server's %d", sid, st.Format, stateFormat)
 	}
+	if st.Owner != "" && st.Owner != id.User {
+		return nil, nil, 0, fmt.Errorf("session %s of another user: %w", sid, ErrSessionNotFound)
+	}
 	st.Format = stateFormat
 	gs, err := s.restore(&st)
 	if err != nil {
@@ -215,7 +221,7 @@ func (s *server) createSession(ctx context.Context, id Identity, w http.Response
 	if err != nil {
 		return 0, nil, err
 	}
-	st := &sessionState{Format: stateFormat, Product: req.Product, Questionnaire: qn}
+	st := &sessionState{Format: stateFormat, Owner: id.User, Product: req.Product, Questionnaire: qn}
 	gs, err := s.restore(st)
 	if err != nil {
 		return 0, nil, err

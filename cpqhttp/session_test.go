@@ -659,3 +659,23 @@ func TestChangeAChosenValue(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	assert.Equal(t, pairs("chassis", "2U", "cpu", "X9"), v["choices"])
 }
+
+// A session belongs to the user who started it: another user of the
+// tenant finds nothing, and changes nothing.
+func TestSessionOfAnotherUser(t *testing.T) {
+	f := newFixture(t)
+	id := f.newSession(t, "acme")
+	base := "/v1/sessions/" + id
+	before, version := f.storedState(t, "acme", id)
+	assert.NotEmpty(t, before["owner"])
+	for _, c := range [][3]string{
+		{"GET", "", ""},
+		{"POST", "/choices", `{"var":"chassis","value":"1U"}`},
+		{"POST", "/undo", ""},
+		{"GET", "/explain?var=cpu&value=X9", ""},
+	} {
+		resp, v := f.doAs(t, "acme", "carol", c[0], base+c[1], c[2], nil)
+		requireProblem(t, resp, v, http.StatusNotFound, cpqhttp.CodeSessionNotFound)
+	}
+	f.sessionUnchanged(t, "acme", id, before, version)
+}
