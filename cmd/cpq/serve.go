@@ -65,7 +65,14 @@ type serveOptions struct {
 	// Ready, if set, is called with the bound address once the server
 	// accepts connections.
 	Ready func(addr net.Addr)
+	// Remote lets the server listen on an address other machines reach:
+	// its demo users sign in without a password, so by default it listens
+	// on loopback only.
+	Remote bool
 }
+
+// errRemote refuses a non-loopback address without --remote.
+var errRemote = errors.New("the demo users sign in without a password: listen on a loopback address (127.0.0.1), or give --remote to let other machines reach it")
 
 // runServe serves the JSON API on the embedded SQLite store until SIGINT
 // or SIGTERM.
@@ -75,11 +82,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	dir := fs.String("dir", "", "directory for the SQLite database (default: a new temporary directory)")
 	secret := fs.String("secret", "", "secret that signs the bearer tokens (default: a random one)")
+	remote := fs.Bool("remote", false, "allow an address other machines reach (the demo users have no password)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: cpq serve [--addr 127.0.0.1:8080] [--dir DIR] [--secret S]")
+		fmt.Fprintln(stderr, "usage: cpq serve [--addr 127.0.0.1:8080] [--dir DIR] [--secret S] [--remote]")
 		return 2
 	}
 	if *dir == "" {
@@ -95,7 +103,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opts := serveOptions{Addr: *addr, Dir: *dir}
+	opts := serveOptions{Addr: *addr, Dir: *dir, Remote: *remote}
 	if *secret != "" {
 		opts.Secret = []byte(*secret)
 	}
@@ -158,6 +166,10 @@ func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error)
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", opts.Addr)
 	if err != nil {
 		return err
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !opts.Remote {
+		ln.Close()
+		return errRemote
 	}
 	srv := &http.Server{
 		Handler:           handler,

@@ -125,3 +125,10 @@ func TestServeUsage(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "usage: cpq serve")
 }
+
+// The demo users have no password: serving them where other machines
+// reach them takes --remote.
+func TestServeLoopbackOnly(t *testing.T) {
+	err := serve(context.Background(), serveOptions{Addr: "0.0.0.0:0", Dir: t.TempDir()}, io.Discard)
+	assert.ErrorIs(t, err, errRemote)
+}
