@@ -285,6 +285,10 @@ type ReassignRequest struct {
 	From    string
 	To      string
 	Comment string
+	// Seal, when given, is the seal of the revision the user saw; the
+	// reassignment is refused (ErrStaleSeal) if the approval is of
+	// another content.
+	Seal string
 }
 
 // Reassign replaces an undecided assignee of a pending or waiting step
@@ -292,7 +296,7 @@ type ReassignRequest struct {
 // new assignee may not own or have submitted the quote (ErrSelfApproval).
 func (e *Engine) Reassign(ctx context.Context, actor Actor, req ReassignRequest) (*Approval, error) {
 	rec := attempt(actor, req.Tenant, req.Quote, ActionReassigned)
-	rec.Step, rec.Comment, rec.OnBehalfOf = req.Step, req.Comment, req.From
+	rec.Step, rec.Comment, rec.OnBehalfOf, rec.Seal = req.Step, req.Comment, req.From, req.Seal
 	if err := checkActor(actor, req.Tenant); err != nil {
 		return nil, e.refuse(ctx, rec, err)
 	}
@@ -302,6 +306,11 @@ func (e *Engine) Reassign(ctx context.Context, actor Actor, req ReassignRequest)
 	return e.onLatest(ctx, &rec, func(tx Tx, q *quote.Quote, a *Approval, now time.Time) error {
 		if a.Status != StatusPending {
 			return fmt.Errorf("approval %s is %s: %w", a.ID, a.Status, ErrNotPending)
+		}
+		if req.Seal != "" {
+			if err := sealCheck(req.Seal, a, q); err != nil {
+				return err
+			}
 		}
 		s := a.Step(req.Step)
 		if s == nil {

@@ -2,7 +2,6 @@ package cpqhttp
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/cpqkit/cpq/approval"
@@ -205,24 +204,8 @@ func (s *server) reassign(ctx context.Context, id Identity, w http.ResponseWrite
 	if req.From == "" {
 		req.From = id.User
 	}
-	quoteID := r.PathValue("id")
-	if req.Seal != "" {
-		if _, err := s.kit.Store().Get(ctx, id.Tenant, quoteID); err != nil {
-			return 0, nil, err
-		}
-		as, err := s.kit.Store().Approvals(ctx, id.Tenant, quoteID)
-		if err != nil {
-			return 0, nil, err
-		}
-		if len(as) == 0 {
-			return 0, nil, approval.ErrNotFound
-		}
-		if latest := as[len(as)-1]; latest.Seal != req.Seal {
-			return 0, nil, fmt.Errorf("the approval is of seal %s, not %s: %w", latest.Seal, req.Seal, approval.ErrStaleSeal)
-		}
-	}
-	a, err := s.kit.Approvals().Reassign(ctx, actor(id), approval.ReassignRequest{Tenant: id.Tenant, Quote: quoteID,
-		Step: r.PathValue("step"), From: req.From, To: req.To, Comment: req.Comment})
+	a, err := s.kit.Approvals().Reassign(ctx, actor(id), approval.ReassignRequest{Tenant: id.Tenant, Quote: r.PathValue("id"),
+		Step: r.PathValue("step"), From: req.From, To: req.To, Comment: req.Comment, Seal: req.Seal})
 	if err != nil {
 		return 0, nil, err
 	}

@@ -108,6 +108,15 @@ func TestReassign(t *testing.T) {
 	resp, v = f.do(t, "acme", "GET", "/v1/quotes/"+id+"/approvals", "")
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	trail := v["trail"].([]any)
+	// The refusals are in the audit trail, the stale seal among them.
+	var staleRefused bool
+	for _, r := range trail {
+		r := r.(map[string]any)
+		if r["action"] == "refused" && r["attempt"] == "reassigned" && r["seal"] == "sha256:00" {
+			staleRefused = true
+		}
+	}
+	assert.True(t, staleRefused, "the stale-seal refusal is audited")
 	last := trail[len(trail)-1].(map[string]any)
 	assert.Equal(t, "reassigned", last["action"])
 	assert.Equal(t, "bob", last["actor"])
