@@ -266,16 +266,16 @@ func (s *server) change(ctx context.Context, id Identity, sid string, f func(*gu
 	if err != nil {
 		return 0, nil, err
 	}
+	// A change that changes nothing writes nothing.
 	if !same {
 		st.Undo = append(st.Undo, st.State)
 		if n := len(st.Undo) - MaxUndo; n > 0 {
 			st.Undo = append([]guide.State(nil), st.Undo[n:]...)
 		}
 		st.State = next
-	}
-	version, err = s.put(ctx, id, sid, st, version)
-	if err != nil {
-		return 0, nil, err
+		if version, err = s.put(ctx, id, sid, st, version); err != nil {
+			return 0, nil, err
+		}
 	}
 	v, err := s.view(sid, version, st, gs)
 	return http.StatusOK, v, err

@@ -654,10 +654,12 @@ func TestChangeAChosenValue(t *testing.T) {
 		v["explanation"].(map[string]any)["text"])
 	f.sessionUnchanged(t, "acme", id, before, version)
 
-	// The same value again changes nothing.
+	// The same value again changes nothing, and writes nothing.
 	resp, v = choose("cpu", "X9")
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	assert.Equal(t, pairs("chassis", "2U", "cpu", "X9"), v["choices"])
+	assert.Equal(t, float64(version), v["version"])
+	f.sessionUnchanged(t, "acme", id, before, version)
 }
 
 // A session belongs to the user who started it: another user of the
