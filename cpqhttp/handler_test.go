@@ -418,3 +418,16 @@ func TestCreateQuoteRefused(t *testing.T) {
 		})
 	}
 }
+
+// A body of the wrong shape is told in terms of its JSON, not of the Go
+// types behind it.
+func TestMalformedSaysWhereInTheJSON(t *testing.T) {
+	f := newFixture(t)
+	resp, v := f.do(t, "acme", "POST", "/v1/quotes", `{"account":{"id":"a","name":"n"},"lines":[{"id":"1","product":"SRV-R2","quantity":"1","configuration":{}}]}`)
+	requireProblem(t, resp, v, http.StatusBadRequest, cpqhttp.CodeMalformed)
+	detail := v["detail"].(string)
+	assert.Contains(t, detail, "lines.configuration: a JSON object is not what it takes")
+	assert.NotContains(t, detail, "Go ")
+	assert.NotContains(t, detail, "cpqhttp.")
+	assert.NotContains(t, detail, "quote.")
+}

@@ -276,8 +276,9 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 			return err
 		}
 		// Syntax errors, wrong types, unknown fields and values their
-		// types refuse (a decimal that is not a number) alike.
-		return fmt.Errorf("%w: %s", errMalformed, strings.TrimPrefix(err.Error(), "json: "))
+		// types refuse (a decimal that is not a number) alike, said in
+		// terms of the JSON rather than of the Go types behind it.
+		return fmt.Errorf("%w: %s", errMalformed, jsonProblem(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		var maxBytes *http.MaxBytesError
@@ -287,6 +288,24 @@ func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 		return fmt.Errorf("%w: data after the JSON value", errMalformed)
 	}
 	return nil
+}
+
+// jsonProblem says what is wrong with a body in terms of its JSON: where
+// and what, without the Go types the decoder names.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("invalid JSON at byte %d: %s", syntax.Offset, strings.TrimPrefix(syntax.Error(), "json: "))
+	case errors.As(err, &typ):
+		where := typ.Field
+		if where == "" {
+			where = "the body"
+		}
+		return fmt.Sprintf("%s: a JSON %s is not what it takes (at byte %d)", where, typ.Value, typ.Offset)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 // Error makes a Problem an error, so that handlers may return one as it is.
