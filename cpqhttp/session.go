@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/configurator"
@@ -97,11 +98,11 @@ type AnswerRequest struct {
 
 // configurable returns a product of the catalog in force today that can
 // be configured.
-func (s *server) configurable(sku string) (*catalog.Catalog, *catalog.Product, error) {
+func (s *server) configurable(sku string, now time.Time) (*catalog.Catalog, *catalog.Product, error) {
 	if sku == "" {
 		return nil, nil, invalid("product is required")
 	}
-	cat, err := s.kit.Catalog(s.now())
+	cat, err := s.kit.Catalog(now)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,10 +119,12 @@ func (s *server) configurable(sku string) (*catalog.Catalog, *catalog.Product, e
 // restore replays a stored state into a fresh guided session of its
 // product, in the catalog version in force today.
 func (s *server) restore(st *sessionState) (*guide.Session, error) {
-	if _, _, err := s.configurable(st.Product); err != nil {
+	// One moment for both, so that they are of one catalog version.
+	now := s.now()
+	if _, _, err := s.configurable(st.Product, now); err != nil {
 		return nil, err
 	}
-	g, err := s.kit.Guide(s.now())
+	g, err := s.kit.Guide(now)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +216,7 @@ func (s *server) createSession(ctx context.Context, id Identity, w http.Response
 	if err := decode(w, r, s.maxBody, &req); err != nil {
 		return 0, nil, err
 	}
-	cat, _, err := s.configurable(req.Product)
+	cat, _, err := s.configurable(req.Product, s.now())
 	if err != nil {
 		return 0, nil, err
 	}
