@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	cryptorand "crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -15,7 +14,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -25,13 +23,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/cpqkit/cpq"
-	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/cpqhttp"
-	"github.com/cpqkit/cpq/examples/catalogs"
-	"github.com/cpqkit/cpq/internal/demo"
+	"github.com/cpqkit/cpq/render"
 	"github.com/cpqkit/cpq/store/memory"
-	"github.com/cpqkit/cpq/store/sqlite"
 )
 
 // loadProduct is the product every virtual salesperson configures.
@@ -179,11 +173,7 @@ func loadTest(ctx context.Context, opts loadOptions, progress io.Writer) (report
 		defer os.RemoveAll(dir)
 		opts.Dir = dir
 	}
-	cat, err := catalog.LoadFS(catalogs.FS, "server.yaml")
-	if err != nil {
-		return nil, err
-	}
-	st, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(opts.Dir, "cpq.db")})
+	kit, st, err := demoKit(ctx, opts.Dir, render.Config{})
 	if err != nil {
 		return nil, err
 	}
@@ -192,12 +182,8 @@ func loadTest(ctx context.Context, opts loadOptions, progress io.Writer) (report
 			report, err = nil, cerr
 		}
 	}()
-	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: st, Directory: demo.OrgChart{}})
+	secret, err := randomSecret()
 	if err != nil {
-		return nil, err
-	}
-	secret := make([]byte, 32)
-	if _, err := cryptorand.Read(secret); err != nil {
 		return nil, err
 	}
 	auth := &cpqhttp.TokenAuthenticator{Secret: secret}

@@ -114,22 +114,55 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// demoDatabase is the file of the SQLite database in the directory
+// serve and loadtest are given.
+const demoDatabase = "cpq.db"
+
+// demoKit opens the SQLite store in dir and wires over it a Kit of the
+// example server catalog and the demo company, as serve and loadtest run
+// them. The caller closes the store.
+func demoKit(ctx context.Context, dir string, docs render.Config) (*cpq.Kit, *sqlite.Store, error) {
+	cat, err := catalog.LoadFS(catalogs.FS, "server.yaml")
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := sqlite.Open(ctx, sqlite.Config{Path: filepath.Join(dir, demoDatabase)})
+	if err != nil {
+		return nil, nil, err
+	}
+	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: demo.OrgChart{}, Documents: docs})
+	if err != nil {
+		return nil, nil, errors.Join(err, store.Close())
+	}
+	return kit, store, nil
+}
+
+// randomSecret returns 32 random bytes to sign tokens with.
+func randomSecret() ([]byte, error) {
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, err
+	}
+	return secret, nil
+}
+
 // serve serves the API until ctx is done, then shuts the server down
 // gracefully and returns nil.
 func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error) {
 	secret := opts.Secret
 	if len(secret) == 0 {
-		secret = make([]byte, 32)
-		if _, err := rand.Read(secret); err != nil {
+		if secret, err = randomSecret(); err != nil {
 			return err
 		}
 	}
-	cat, err := catalog.LoadFS(catalogs.FS, "server.yaml")
-	if err != nil {
-		return err
+	docs := render.Config{Letterhead: render.Letterhead{Company: "Edge Systems Inc.", Address: []string{"1 Foundry Way", "Pittsburgh PA 15201"}}}
+	if path := defaultFont(); path != "" {
+		// Without a font, documents are still served as HTML, JSON and CSV.
+		if docs.Fonts.Regular, err = render.ReadFontFace(os.DirFS(filepath.Dir(path)), filepath.Base(path), 0); err != nil {
+			return err
+		}
 	}
-	dbPath := filepath.Join(opts.Dir, "cpq.db")
-	store, err := sqlite.Open(ctx, sqlite.Config{Path: dbPath})
+	kit, store, err := demoKit(ctx, opts.Dir, docs)
 	if err != nil {
 		return err
 	}
@@ -138,18 +171,12 @@ func serve(ctx context.Context, opts serveOptions, stdout io.Writer) (err error)
 			err = cerr
 		}
 	}()
-	docs := render.Config{Letterhead: render.Letterhead{Company: "Edge Systems Inc.", Address: []string{"1 Foundry Way", "Pittsburgh PA 15201"}}}
-	if path := defaultFont(); path != "" {
-		// Without a font, documents are still served as HTML, JSON and CSV.
-		if docs.Fonts.Regular, err = render.ReadFontFace(os.DirFS(filepath.Dir(path)), filepath.Base(path), 0); err != nil {
-			return err
-		}
-	}
-	defer purgeSessions(ctx, store.Sessions(), serveSessionPurging, serveSessionMaxAge, stdout)()
-	kit, err := cpq.New(cpq.Config{Catalogs: []*catalog.Catalog{cat}, Store: store, Directory: demo.OrgChart{}, Documents: docs})
+	dbPath := filepath.Join(opts.Dir, demoDatabase)
+	cat, err := kit.Catalog(time.Now())
 	if err != nil {
 		return err
 	}
+	defer purgeSessions(ctx, store.Sessions(), serveSessionPurging, serveSessionMaxAge, stdout)()
 	auth := &cpqhttp.TokenAuthenticator{Secret: secret, Cookie: serveCookie}
 	api, err := cpqhttp.New(cpqhttp.Config{Kit: kit, Authenticator: auth, Sessions: store.Sessions(), MaxBody: cpqhttp.DefaultMaxBody, WebUI: true, LoginURL: "/login"})
 	if err != nil {
