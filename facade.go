@@ -333,6 +333,13 @@ func (k *Kit) checkID(catalogID string) error {
 // with a new ID and number. A header without a currency takes the
 // catalog's; one without a validity is valid for crm.DefaultValidDays days.
 func (k *Kit) NewQuote(ctx context.Context, tenant, owner string, h quote.Header) (*quote.Quote, error) {
+	return k.CreateQuote(ctx, tenant, owner, h, nil)
+}
+
+// CreateQuote is NewQuote with lines: it prices them and stores the quote
+// once, with its created event. Lines that do not price are refused and
+// nothing is stored.
+func (k *Kit) CreateQuote(ctx context.Context, tenant, owner string, h quote.Header, lines []quote.Line) (*quote.Quote, error) {
 	now := k.clock.Now()
 	c, err := k.Catalog(now)
 	if err != nil {
@@ -355,6 +362,12 @@ func (k *Kit) NewQuote(ctx context.Context, tenant, owner string, h quote.Header
 		Header: h, Lines: []quote.Line{}, CatalogID: c.ID, CatalogVersion: c.Version,
 		CreatedAt: now, UpdatedAt: now,
 		History: []quote.Transition{{To: quote.StatusDraft, Actor: owner, At: now, Revision: 1}},
+	}
+	if len(lines) > 0 {
+		q.Lines = slices.Clone(lines)
+		if err := k.PriceQuote(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if err := k.store.InTx(ctx, func(tx quote.Tx) error {
 		return k.recorder.Create(ctx, tx, q, owner, now)

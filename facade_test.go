@@ -592,3 +592,39 @@ func TestApprovalFactsFromPricing(t *testing.T) {
 		assert.Equal(t, tc.below, p.Facts.LinesBelowFloor, tc.discount)
 	}
 }
+
+// CreateQuote prices the lines and stores the quote once, with one event:
+// the server line lists at 8140 a unit (see serverLine). Lines that do not
+// price store nothing.
+func TestCreateQuoteStoresOnce(t *testing.T) {
+	ctx := context.Background()
+	k := newKit(t, cpq.Config{})
+	q, err := k.CreateQuote(ctx, "acme", "alice", quote.Header{Account: quote.Party{ID: "acc-1", Name: "Nordwerk AG"}}, []quote.Line{serverLine(1)})
+	require.NoError(t, err)
+	stored, err := k.Store().Get(ctx, "acme", q.ID)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), stored.Version, "one write")
+	assert.Equal(t, "8140", stored.Lines[0].Price.ListUnitPrice.String())
+
+	var kinds []string
+	for {
+		ds, err := k.Store().Claim(ctx, quote.ClaimRequest{Now: march.Add(time.Hour)})
+		require.NoError(t, err)
+		if len(ds) == 0 {
+			break
+		}
+		for _, d := range ds {
+			kinds = append(kinds, d.Kind)
+			require.NoError(t, k.Store().Delivered(ctx, d))
+		}
+	}
+	assert.Equal(t, []string{crm.KindCreated}, kinds)
+
+	bad := serverLine(1)
+	bad.Product = "NOPE"
+	_, err = k.CreateQuote(ctx, "acme", "alice", quote.Header{Account: quote.Party{ID: "acc-1"}}, []quote.Line{bad})
+	require.Error(t, err)
+	page, err := k.Store().List(ctx, "acme", quote.Filter{})
+	require.NoError(t, err)
+	assert.Len(t, page.Quotes, 1, "the refused quote was not stored")
+}

@@ -45,21 +45,21 @@ func TestAddAndRemoveLines(t *testing.T) {
 		code                                      string
 	}{
 		{"add without If-Match", "acme", "POST", lines, "", nic, 428, cpqhttp.CodePrecondition},
-		{"add on a stale version", "acme", "POST", lines, "1", nic, 409, cpqhttp.CodeQuoteConflict},
+		{"add on another version", "acme", "POST", lines, "7", nic, 409, cpqhttp.CodeQuoteConflict},
 		{"add with a bad If-Match", "acme", "POST", lines, "two", nic, 400, cpqhttp.CodeInvalid},
-		{"add to another tenant's", "globex", "POST", lines, "2", nic, 404, cpqhttp.CodeQuoteNotFound},
-		{"add to an unknown quote", "acme", "POST", "/v1/quotes/nope/lines", "2", nic, 404, cpqhttp.CodeQuoteNotFound},
-		{"add malformed", "acme", "POST", lines, "2", `{"product":"NIC-25G",`, 400, cpqhttp.CodeMalformed},
-		{"add with a tenant", "acme", "POST", lines, "2", `{"product":"NIC-25G","quantity":"5","tenant":"globex"}`, 400, cpqhttp.CodeMalformed},
-		{"add without product", "acme", "POST", lines, "2", `{"quantity":"5"}`, 400, cpqhttp.CodeInvalid},
-		{"add without quantity", "acme", "POST", lines, "2", `{"product":"NIC-25G"}`, 400, cpqhttp.CodeInvalid},
-		{"add an existing line", "acme", "POST", lines, "2", `{"id":"1","product":"NIC-25G","quantity":"5"}`, 409, cpqhttp.CodeLineExists},
-		{"add an unknown product", "acme", "POST", lines, "2", `{"product":"NOPE","quantity":"1"}`, 422, cpqhttp.CodePricingInvalid},
+		{"add to another tenant's", "globex", "POST", lines, "1", nic, 404, cpqhttp.CodeQuoteNotFound},
+		{"add to an unknown quote", "acme", "POST", "/v1/quotes/nope/lines", "1", nic, 404, cpqhttp.CodeQuoteNotFound},
+		{"add malformed", "acme", "POST", lines, "1", `{"product":"NIC-25G",`, 400, cpqhttp.CodeMalformed},
+		{"add with a tenant", "acme", "POST", lines, "1", `{"product":"NIC-25G","quantity":"5","tenant":"globex"}`, 400, cpqhttp.CodeMalformed},
+		{"add without product", "acme", "POST", lines, "1", `{"quantity":"5"}`, 400, cpqhttp.CodeInvalid},
+		{"add without quantity", "acme", "POST", lines, "1", `{"product":"NIC-25G"}`, 400, cpqhttp.CodeInvalid},
+		{"add an existing line", "acme", "POST", lines, "1", `{"id":"1","product":"NIC-25G","quantity":"5"}`, 409, cpqhttp.CodeLineExists},
+		{"add an unknown product", "acme", "POST", lines, "1", `{"product":"NOPE","quantity":"1"}`, 422, cpqhttp.CodePricingInvalid},
 		{"remove without If-Match", "acme", "DELETE", lines + "/1", "", "", 428, cpqhttp.CodePrecondition},
-		{"remove on a stale version", "acme", "DELETE", lines + "/1", "1", "", 409, cpqhttp.CodeQuoteConflict},
-		{"remove an unknown line", "acme", "DELETE", lines + "/9", "2", "", 404, cpqhttp.CodeLineNotFound},
-		{"remove a derived line", "acme", "DELETE", lines + "/1.ssd_960", "2", "", 400, cpqhttp.CodeInvalid},
-		{"remove from another tenant's", "globex", "DELETE", lines + "/1", "2", "", 404, cpqhttp.CodeQuoteNotFound},
+		{"remove on another version", "acme", "DELETE", lines + "/1", "7", "", 409, cpqhttp.CodeQuoteConflict},
+		{"remove an unknown line", "acme", "DELETE", lines + "/9", "1", "", 404, cpqhttp.CodeLineNotFound},
+		{"remove a derived line", "acme", "DELETE", lines + "/1.ssd_960", "1", "", 400, cpqhttp.CodeInvalid},
+		{"remove from another tenant's", "globex", "DELETE", lines + "/1", "1", "", 404, cpqhttp.CodeQuoteNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := map[string]string{}
@@ -68,29 +68,29 @@ func TestAddAndRemoveLines(t *testing.T) {
 			}
 			resp, v := f.doAs(t, tc.tenant, "alice", tc.method, tc.path, tc.body, h)
 			requireProblem(t, resp, v, tc.status, tc.code)
-			f.storedQuote(t, id, 2, "26457.6")
+			f.storedQuote(t, id, 1, "26457.6")
 		})
 	}
 
-	resp, v := f.doAs(t, "acme", "alice", "POST", lines, nic, map[string]string{"If-Match": `"2"`})
+	resp, v := f.doAs(t, "acme", "alice", "POST", lines, nic, map[string]string{"If-Match": `"1"`})
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
-	assert.Equal(t, `"3"`, resp.Header.Get("ETag"))
+	assert.Equal(t, `"2"`, resp.Header.Get("ETag"))
 	assert.Equal(t, []string{"1", "1.ssd_960", "2"}, lineIDs(v), "the new line takes the first free number")
 	assert.Equal(t, "1900", v["lines"].([]any)[2].(map[string]any)["price"].(map[string]any)["net_total"])
 	assert.Equal(t, "28357.6", v["totals"].(map[string]any)["net"])
-	f.storedQuote(t, id, 3, "28357.6")
+	f.storedQuote(t, id, 2, "28357.6")
 
-	resp, v = f.doAs(t, "acme", "alice", "DELETE", lines+"/2", "", map[string]string{"If-Match": "3"})
+	resp, v = f.doAs(t, "acme", "alice", "DELETE", lines+"/2", "", map[string]string{"If-Match": "2"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	assert.Equal(t, []string{"1", "1.ssd_960"}, lineIDs(v))
 	assert.Equal(t, "26457.6", v["totals"].(map[string]any)["net"])
 
 	// The servers go with the SSDs pricing derived from them.
-	resp, v = f.doAs(t, "acme", "alice", "DELETE", lines+"/1", "", map[string]string{"If-Match": "4"})
+	resp, v = f.doAs(t, "acme", "alice", "DELETE", lines+"/1", "", map[string]string{"If-Match": "3"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	assert.Equal(t, []any{}, v["lines"])
 	assert.Equal(t, "0", v["totals"].(map[string]any)["net"])
-	f.storedQuote(t, id, 5, "0")
+	f.storedQuote(t, id, 4, "0")
 }
 
 func TestLinesOfASubmittedQuoteAreLocked(t *testing.T) {
@@ -129,10 +129,10 @@ func TestRecalculate(t *testing.T) {
 		code                        string
 	}{
 		{"no If-Match", "acme", "", "", 428, cpqhttp.CodePrecondition},
-		{"stale", "acme", "1", "", 409, cpqhttp.CodeQuoteConflict},
-		{"other tenant", "globex", "2", "", 404, cpqhttp.CodeQuoteNotFound},
-		{"malformed", "acme", "2", `{"move_to_current":`, 400, cpqhttp.CodeMalformed},
-		{"unknown field", "acme", "2", `{"catalog_version":"2030.6"}`, 400, cpqhttp.CodeMalformed},
+		{"another version", "acme", "7", "", 409, cpqhttp.CodeQuoteConflict},
+		{"other tenant", "globex", "1", "", 404, cpqhttp.CodeQuoteNotFound},
+		{"malformed", "acme", "1", `{"move_to_current":`, 400, cpqhttp.CodeMalformed},
+		{"unknown field", "acme", "1", `{"catalog_version":"2030.6"}`, 400, cpqhttp.CodeMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := map[string]string{}
@@ -141,23 +141,23 @@ func TestRecalculate(t *testing.T) {
 			}
 			resp, v := f.doAs(t, tc.tenant, "alice", "POST", path, tc.body, h)
 			requireProblem(t, resp, v, tc.status, tc.code)
-			f.storedQuote(t, id, 2, "26457.6")
+			f.storedQuote(t, id, 1, "26457.6")
 		})
 	}
 
-	resp, v := f.doAs(t, "acme", "alice", "POST", path, "", map[string]string{"If-Match": "2"})
+	resp, v := f.doAs(t, "acme", "alice", "POST", path, "", map[string]string{"If-Match": "1"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
-	assert.Equal(t, `"3"`, resp.Header.Get("ETag"))
+	assert.Equal(t, `"2"`, resp.Header.Get("ETag"))
 	q := v["quote"].(map[string]any)
 	assert.Equal(t, "26457.6", q["totals"].(map[string]any)["net"])
 	assert.Equal(t, "2026.2", q["catalog_version"])
 	assert.Equal(t, map[string]any{"from_revision": float64(1), "to_revision": float64(1)}, v["changes"], "nothing changed")
 
-	resp, v = f.doAs(t, "acme", "alice", "POST", path, `{"move_to_current":true}`, map[string]string{"If-Match": "3"})
+	resp, v = f.doAs(t, "acme", "alice", "POST", path, `{"move_to_current":true}`, map[string]string{"If-Match": "2"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	q = v["quote"].(map[string]any)
 	assert.Equal(t, "2030.6", q["catalog_version"])
 	assert.Equal(t, "27273.6", q["totals"].(map[string]any)["net"])
 	assert.Contains(t, v["changes"].(map[string]any)["totals"], map[string]any{"field": "net", "before": "26457.6", "after": "27273.6"})
-	f.storedQuote(t, id, 4, "27273.6")
+	f.storedQuote(t, id, 3, "27273.6")
 }

@@ -69,27 +69,12 @@ func (s *server) createQuote(ctx context.Context, id Identity, w http.ResponseWr
 	if err := req.check(); err != nil {
 		return 0, nil, err
 	}
-	// Check the lines price before anything is stored.
-	probe := &quote.Quote{Tenant: id.Tenant, Status: quote.StatusDraft, Revision: 1, Header: quote.Header{Title: req.Title, Account: req.Account, Currency: req.Currency, Owner: id.User}}
-	probe.Lines = req.quoteLines()
-	if err := s.kit.PriceQuote(ctx, probe); err != nil {
-		return 0, nil, err
-	}
-	q, err := s.kit.NewQuote(ctx, id.Tenant, id.User, quote.Header{Title: req.Title, Account: req.Account, Currency: req.Currency})
+	q, err := s.kit.CreateQuote(ctx, id.Tenant, id.User, quote.Header{Title: req.Title, Account: req.Account, Currency: req.Currency}, req.quoteLines())
 	if err != nil {
 		return 0, nil, err
 	}
-	if len(probe.Lines) > 0 {
-		q.Lines = probe.Lines
-		if err := s.kit.PriceQuote(ctx, q); err != nil {
-			return 0, nil, err
-		}
-		if err := s.kit.SaveQuote(ctx, id.User, q); err != nil {
-			return 0, nil, err
-		}
-		if q, err = s.kit.Store().Get(ctx, id.Tenant, q.ID); err != nil {
-			return 0, nil, err
-		}
+	if q, err = s.kit.Store().Get(ctx, id.Tenant, q.ID); err != nil {
+		return 0, nil, err
 	}
 	w.Header().Set("Location", "/v1/quotes/"+q.ID)
 	w.Header().Set("ETag", etag(q))
