@@ -224,6 +224,9 @@ func New(cfg Config) (*Kit, error) {
 	return k, nil
 }
 
+// Now is the time by the Kit's clock: what it takes for today.
+func (k *Kit) Now() time.Time { return k.clock.Now() }
+
 // Store returns the store the Kit keeps everything in.
 func (k *Kit) Store() Store { return k.store }
 

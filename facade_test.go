@@ -628,3 +628,11 @@ func TestCreateQuoteStoresOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, page.Quotes, 1, "the refused quote was not stored")
 }
+
+func TestNowIsTheKitsClock(t *testing.T) {
+	clk := &clock{t: march}
+	k := newKit(t, cpq.Config{Clock: clk})
+	assert.Equal(t, march, k.Now())
+	clk.Set(july)
+	assert.Equal(t, july, k.Now())
+}

@@ -37,8 +37,9 @@ type Config struct {
 	Sessions SessionStore
 	// MaxBody bounds request bodies, in bytes; zero means DefaultMaxBody.
 	MaxBody int64
-	// Now tells the time pricing previews are dated; nil means the system
-	// clock. It should agree with the Kit's clock.
+	// Now tells the time of the API: the catalog version in force, the
+	// date of price previews and recalculations. Nil means the Kit's
+	// clock, which dates everything else; give another only for tests.
 	Now func() time.Time
 	// Language is the language of explanations; empty means "en".
 	Language string
@@ -87,7 +88,7 @@ func New(cfg Config) (http.Handler, error) {
 		s.maxBody = DefaultMaxBody
 	}
 	if s.now == nil {
-		s.now = time.Now
+		s.now = cfg.Kit.Now
 	}
 	if s.lang == "" {
 		s.lang = "en"
