@@ -177,16 +177,7 @@ func (r approvalRepo) Trail(ctx context.Context, tenant, quoteID string) ([]appr
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	return record.Collect(rows, op, func(r record.Rows) (approval.Record, error) {
-		var (
-			seq int64
-			doc []byte
-		)
-		if err := r.Scan(&seq, &doc); err != nil {
-			return approval.Record{}, err
-		}
-		return record.DecodeRecord(doc, seq)
-	})
+	return record.Collect(rows, op, record.ScanRecord)
 }
 
 // approvalTx is a transaction with the approval reads and writes.
@@ -220,7 +211,7 @@ func (t *approvalTx) CreateApproval(ctx context.Context, a *approval.Approval) e
 	// usable after a duplicate.
 	n, err := t.exec(ctx, `INSERT INTO {schema}.approvals (tenant, id, quote_id, round, status, version, next_due, document)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-		row.Tenant, row.ID, row.QuoteID, row.Round, row.Status, row.Version, nullable(row.NextDue), row.Doc)
+		row.Tenant, row.ID, row.QuoteID, row.Round, row.Status, row.Version, record.Nullable(row.NextDue), row.Doc)
 	if err != nil {
 		return fmt.Errorf("create approval %s: %w", row.ID, err)
 	}
@@ -246,7 +237,7 @@ func (t *approvalTx) UpdateApproval(ctx context.Context, a *approval.Approval) e
 	}
 	n, err := t.exec(ctx, `UPDATE {schema}.approvals SET status = $1, version = $2, next_due = $3, document = $4
 		WHERE tenant = $5 AND id = $6 AND version = $7 AND quote_id = $8 AND round = $9`,
-		row.Status, row.Version, nullable(row.NextDue), row.Doc, row.Tenant, row.ID, a.Version, row.QuoteID, row.Round)
+		row.Status, row.Version, record.Nullable(row.NextDue), row.Doc, row.Tenant, row.ID, a.Version, row.QuoteID, row.Round)
 	if err != nil {
 		return fmt.Errorf("update approval %s: %w", row.ID, err)
 	}

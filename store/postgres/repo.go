@@ -158,7 +158,7 @@ func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
 	if err := t.Check("create quote"); err != nil {
 		return err
 	}
-	rec, err := record.Encode(withVersion(q, 1))
+	rec, err := record.Encode(record.WithVersion(q, 1))
 	if err != nil {
 		return fmt.Errorf("create quote: %w", err)
 	}
@@ -168,7 +168,7 @@ func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
 		(tenant, id, number, status, owner, opportunity, valid_until, revision, version, currency, total, document)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text::numeric, $12)
 		ON CONFLICT DO NOTHING`,
-		rec.Tenant, rec.ID, rec.Number, rec.Status, rec.Owner, rec.Opportunity, nullable(rec.ValidUntil),
+		rec.Tenant, rec.ID, rec.Number, rec.Status, rec.Owner, rec.Opportunity, record.Nullable(rec.ValidUntil),
 		rec.Revision, rec.Version, rec.Currency, rec.Total, rec.Doc)
 	if err != nil {
 		return fmt.Errorf("create quote %s: %w", rec.Number, err)
@@ -190,7 +190,7 @@ func (t *tx) Update(ctx context.Context, q *quote.Quote) error {
 	if q == nil {
 		return fmt.Errorf("update quote: no quote given: %w", quote.ErrInvalid)
 	}
-	rec, err := record.Encode(withVersion(q, q.Version+1))
+	rec, err := record.Encode(record.WithVersion(q, q.Version+1))
 	if err != nil {
 		return fmt.Errorf("update quote: %w", err)
 	}
@@ -198,7 +198,7 @@ func (t *tx) Update(ctx context.Context, q *quote.Quote) error {
 		status = $1, owner = $2, opportunity = $3, valid_until = $4, revision = $5, version = $6,
 		currency = $7, total = $8::text::numeric, document = $9
 		WHERE tenant = $10 AND id = $11 AND version = $12 AND number = $13 AND revision <= $5`,
-		rec.Status, rec.Owner, rec.Opportunity, nullable(rec.ValidUntil), rec.Revision, rec.Version,
+		rec.Status, rec.Owner, rec.Opportunity, record.Nullable(rec.ValidUntil), rec.Revision, rec.Version,
 		rec.Currency, rec.Total, rec.Doc,
 		rec.Tenant, rec.ID, q.Version, rec.Number)
 	if err != nil {
@@ -247,22 +247,4 @@ func (t *tx) putRevision(ctx context.Context, rec record.Quote) error {
 		return fmt.Errorf("store revision %d: %w", rec.Revision, err)
 	}
 	return nil
-}
-
-// withVersion returns a shallow copy of q at the version, so that q itself
-// changes only when the write succeeds.
-func withVersion(q *quote.Quote, v int64) *quote.Quote {
-	if q == nil {
-		return nil
-	}
-	c := *q
-	c.Version = v
-	return &c
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

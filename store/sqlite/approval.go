@@ -144,16 +144,7 @@ func (r approvalRepo) Trail(ctx context.Context, tenant, quoteID string) ([]appr
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	defer rows.Close()
-	return record.Collect(rows, op, func(r record.Rows) (approval.Record, error) {
-		var (
-			seq int64
-			doc []byte
-		)
-		if err := r.Scan(&seq, &doc); err != nil {
-			return approval.Record{}, err
-		}
-		return record.DecodeRecord(doc, seq)
-	})
+	return record.Collect(rows, op, record.ScanRecord)
 }
 
 // approvalTx is a transaction with the approval reads and writes.
@@ -185,7 +176,7 @@ func (t *approvalTx) CreateApproval(ctx context.Context, a *approval.Approval) e
 	}
 	res, err := t.sqlTx.ExecContext(ctx, `INSERT INTO approvals (tenant, id, quote_id, round, status, version, next_due, document)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		row.Tenant, row.ID, row.QuoteID, row.Round, row.Status, row.Version, nullable(row.NextDue), string(row.Doc))
+		row.Tenant, row.ID, row.QuoteID, row.Round, row.Status, row.Version, record.Nullable(row.NextDue), string(row.Doc))
 	if err != nil {
 		return fmt.Errorf("create approval %s: %w", row.ID, err)
 	}
@@ -213,7 +204,7 @@ func (t *approvalTx) UpdateApproval(ctx context.Context, a *approval.Approval) e
 	}
 	res, err := t.sqlTx.ExecContext(ctx, `UPDATE approvals SET status = ?, version = ?, next_due = ?, document = ?
 		WHERE tenant = ? AND id = ? AND version = ? AND quote_id = ? AND round = ?`,
-		row.Status, row.Version, nullable(row.NextDue), string(row.Doc), row.Tenant, row.ID, a.Version, row.QuoteID, row.Round)
+		row.Status, row.Version, record.Nullable(row.NextDue), string(row.Doc), row.Tenant, row.ID, a.Version, row.QuoteID, row.Round)
 	if err != nil {
 		return fmt.Errorf("update approval %s: %w", row.ID, err)
 	}

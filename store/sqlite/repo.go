@@ -129,7 +129,7 @@ func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
 	if err := t.Check("create quote"); err != nil {
 		return err
 	}
-	rec, err := record.Encode(withVersion(q, 1))
+	rec, err := record.Encode(record.WithVersion(q, 1))
 	if err != nil {
 		return fmt.Errorf("create quote: %w", err)
 	}
@@ -137,7 +137,7 @@ func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
 		(tenant, id, number, status, owner, opportunity, valid_until, revision, version, currency, total, document)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT DO NOTHING`,
-		rec.Tenant, rec.ID, rec.Number, rec.Status, rec.Owner, rec.Opportunity, nullable(rec.ValidUntil),
+		rec.Tenant, rec.ID, rec.Number, rec.Status, rec.Owner, rec.Opportunity, record.Nullable(rec.ValidUntil),
 		rec.Revision, rec.Version, rec.Currency, rec.Total, string(rec.Doc))
 	if err != nil {
 		return fmt.Errorf("create quote %s: %w", rec.Number, err)
@@ -161,14 +161,14 @@ func (t *tx) Update(ctx context.Context, q *quote.Quote) error {
 	if q == nil {
 		return fmt.Errorf("update quote: no quote given: %w", quote.ErrInvalid)
 	}
-	rec, err := record.Encode(withVersion(q, q.Version+1))
+	rec, err := record.Encode(record.WithVersion(q, q.Version+1))
 	if err != nil {
 		return fmt.Errorf("update quote: %w", err)
 	}
 	res, err := t.sqlTx.ExecContext(ctx, `UPDATE quotes SET
 		status = ?, owner = ?, opportunity = ?, valid_until = ?, revision = ?, version = ?, currency = ?, total = ?, document = ?
 		WHERE tenant = ? AND id = ? AND version = ? AND number = ? AND revision <= ?`,
-		rec.Status, rec.Owner, rec.Opportunity, nullable(rec.ValidUntil), rec.Revision, rec.Version, rec.Currency, rec.Total, string(rec.Doc),
+		rec.Status, rec.Owner, rec.Opportunity, record.Nullable(rec.ValidUntil), rec.Revision, rec.Version, rec.Currency, rec.Total, string(rec.Doc),
 		rec.Tenant, rec.ID, q.Version, rec.Number, rec.Revision)
 	if err != nil {
 		return fmt.Errorf("update quote %s: %w", rec.Number, err)
@@ -218,22 +218,4 @@ func (t *tx) putRevision(ctx context.Context, rec record.Quote) error {
 		return fmt.Errorf("store revision %d: %w", rec.Revision, err)
 	}
 	return nil
-}
-
-// withVersion returns a shallow copy of q at the version, so that q itself
-// changes only when the write succeeds.
-func withVersion(q *quote.Quote, v int64) *quote.Quote {
-	if q == nil {
-		return nil
-	}
-	c := *q
-	c.Version = v
-	return &c
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

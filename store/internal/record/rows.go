@@ -1,6 +1,11 @@
 package record
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cpqkit/cpq/approval"
+	"github.com/cpqkit/cpq/quote"
+)
 
 // Rows is a result set of either driver the stores use: database/sql's
 // *sql.Rows and pgx's Rows both have these methods.
@@ -38,4 +43,36 @@ func Documents[T any](rows Rows, op string, decode func([]byte) (T, error)) ([]T
 		}
 		return decode(doc)
 	})
+}
+
+// WithVersion returns a shallow copy of q at the version, so that q itself
+// changes only when a write succeeds.
+func WithVersion(q *quote.Quote, v int64) *quote.Quote {
+	if q == nil {
+		return nil
+	}
+	c := *q
+	c.Version = v
+	return &c
+}
+
+// Nullable is s, or SQL NULL for an empty string.
+func Nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ScanRecord reads an audit record from a row of its sequence number and
+// document.
+func ScanRecord(r Rows) (approval.Record, error) {
+	var (
+		seq int64
+		doc []byte
+	)
+	if err := r.Scan(&seq, &doc); err != nil {
+		return approval.Record{}, err
+	}
+	return DecodeRecord(doc, seq)
 }
