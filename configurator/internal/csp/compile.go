@@ -49,6 +49,10 @@ type Compiled struct {
 		res    validResult              // valid values with no choices
 		search atomic.Pointer[Compiled] // the reduced copy sessions search (see reduced)
 	}
+
+	parent   *Compiled    // for a reduced copy, the model it was reduced from
+	parallel atomic.Int32 // see SetParallelism
+	helpers  sync.Pool    // idle helper engines (see searchValues)
 }
 
 type constraintHeader struct {

@@ -47,7 +47,6 @@ type engine struct {
 	order     valueOrder
 	guided    bool      // solution-guided dives (tryComplete, repairMove)
 	cover     []uint64  // values covered by a solution (domain layout)
-	skip      []uint64  // values left for a later pass (domain layout)
 	work      [][]int32 // solutions a valid-domains query starts from
 	chosen    []bool
 	override  []int32 // per variable, a value replacing a solution's (-1: none)
@@ -153,7 +152,6 @@ func newEngine(c *Compiled, off []bool, extra []prop, tracking bool) *engine {
 	e.phase = make([]int32, n)
 	e.sol = make([]int32, n)
 	e.cover = make([]uint64, c.ufLimOff)
-	e.skip = make([]uint64, c.ufLimOff)
 	e.chosen = make([]bool, n)
 	e.override = make([]int32, n)
 	for v := range e.override {

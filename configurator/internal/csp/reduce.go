@@ -46,6 +46,7 @@ func (c *Compiled) reduced(valid []uint64) *Compiled {
 		return nil
 	}
 	r := &Compiled{
+		parent:       c,
 		name:         c.name,
 		vars:         c.vars,
 		headers:      c.headers,

@@ -120,52 +120,10 @@ func (e *engine) computeValid(cs []Choice, restrict, known []uint64, pools ...[]
 	clear(work)
 	e.work = work[:0]
 
-	// 3. Search the values left.
-	skip := e.skip
-	for _, limit := range passLimits {
-		clear(skip)
-		pending := false
-		for v := int32(0); v < int32(len(c.domSize)); v++ {
-			off, nw := c.domOff[v], c.domNW[v]
-			for w := int32(0); w < nw; w++ {
-				for {
-					x := e.mem[off+w] &^ cover[off+w] &^ skip[off+w]
-					if x == 0 {
-						break
-					}
-					a := w*64 + int32(bits.TrailingZeros64(x))
-					if wit := findWitness(v, a, pools); wit != nil {
-						copy(e.phase, wit)
-					}
-					r := resUnsat
-					e.push()
-					if e.assign(v, a, -1) && e.propagate() {
-						e.failLimit = limit
-						r = e.search()
-					}
-					e.pop()
-					switch r {
-					case resSat:
-						sol := slices.Clone(e.sol)
-						e.markSolution(sol)
-						e.widen(sol, true)
-						found = append(found, sol)
-						e.base = sol
-					case resUnsat:
-						if !e.remove(v, a, -1) || !e.propagate() {
-							// Cannot happen: a solution is known.
-							return nil, false, found
-						}
-					case resAborted:
-						pending = true
-						skip[off+w] |= 1 << (a & 63)
-					}
-				}
-			}
-		}
-		if !pending {
-			break
-		}
+	// 3. Search the values left (in parallel when there are many).
+	found, ok := e.searchValues(cs, pools, found)
+	if !ok {
+		return nil, false, found
 	}
 	return slices.Clone(e.mem[:c.ufLimOff]), true, found
 }

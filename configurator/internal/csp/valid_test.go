@@ -270,3 +270,76 @@ func TestReducedModelKeepsAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestValidDomainsParallelMatchOracle shares every query's searches among
+// three workers (one value is enough to add a worker), with tiny fail
+// limits on some models so that values go through several passes, and
+// compares with brute force.
+func TestValidDomainsParallelMatchOracle(t *testing.T) {
+	saved := minValuesPerWorker
+	minValuesPerWorker = 1
+	defer func() { minValuesPerWorker = saved }()
+	r := rand.New(rand.NewPCG(61, 62))
+	savedLimits := passLimits
+	defer func() { passLimits = savedLimits }()
+	for mi := 0; mi < iterations(300, 100); mi++ {
+		passLimits = savedLimits
+		if mi%3 == 2 {
+			passLimits = [...]int64{0, 1, 2, -1}
+		}
+		m := randomModel(r, largerRandSpec)
+		o := newOracle(m)
+		c, err := Compile(m)
+		require.NoError(t, err)
+		c.SetParallelism(3)
+		s := NewSession(c)
+		for step := 0; step < 5; step++ {
+			want, ok := o.valid(s.Choices())
+			got, err := s.ValidDomains()
+			if ok {
+				require.NoError(t, err, "model %d choices %v", mi, s.Choices())
+				require.Equal(t, want, got, "model %d choices %v", mi, s.Choices())
+			} else {
+				require.ErrorIs(t, err, ErrInconsistent, "model %d choices %v", mi, s.Choices())
+			}
+			randomChoiceStep(r, m, s)
+		}
+	}
+}
+
+// TestParallelValidDomainsEqualSequential plays random configurations on
+// generated table models too large for the oracle: valid domains with four
+// workers equal those of a session on the same model with one.
+func TestParallelValidDomainsEqualSequential(t *testing.T) {
+	r := rand.New(rand.NewPCG(71, 72))
+	for seed := int64(1); seed <= int64(iterations(4, 2)); seed++ {
+		m := GenerateAutomotive(seed, AutomotiveSpec{Vars: 40, MaxDomain: 30, Tables: 30, Rows: 10000, Products: 300, NearMisses: seed%2 == 0})
+		par, err := Compile(m)
+		require.NoError(t, err)
+		par.SetParallelism(4)
+		seq, err := Compile(m)
+		require.NoError(t, err)
+		seq.SetParallelism(1)
+		ps, ss := NewSession(par), NewSession(seq)
+		for step := 0; step < 10; step++ {
+			want, err := ss.ValidDomains()
+			require.NoError(t, err, "seed %d choices %v", seed, ss.Choices())
+			got, err := ps.ValidDomains()
+			require.NoError(t, err, "seed %d choices %v", seed, ps.Choices())
+			require.Equal(t, want, got, "seed %d choices %v", seed, ps.Choices())
+			var open []int
+			for v, d := range want {
+				if len(d) > 1 {
+					open = append(open, v)
+				}
+			}
+			if len(open) == 0 {
+				break
+			}
+			v := open[r.IntN(len(open))]
+			a := want[v][r.IntN(len(want[v]))]
+			require.NoError(t, ss.Assign(v, a))
+			require.NoError(t, ps.Assign(v, a))
+		}
+	}
+}

@@ -1,0 +1,276 @@
+package csp
+
+import (
+	"cmp"
+	"math/bits"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// The values left after the cheap steps of a valid-domains query are
+// independent questions (does a solution hold this value?), so they are
+// shared out among workers: the session's engine and, when there are
+// enough values, helper engines on other goroutines, up to the parallelism
+// of the compiled model. Each worker starts from the query's propagated
+// state and takes values from a common list; a value that a solution of
+// another worker covers is skipped, and a refuted one is removed from every
+// worker's domains at the end of the pass. The answer does not depend on
+// how the values are shared out: each value is covered by a solution or
+// refuted by an exhaustive search, whichever worker takes it.
+
+// minValuesPerWorker is how many values to search justify one more worker
+// (a helper costs a propagation from the root to join).
+var minValuesPerWorker = 12
+
+// valueSearch is what the workers of one query share.
+type valueSearch struct {
+	pools [][][]int32 // known solutions of the model (read only)
+
+	list []int32 // the pass's values to search, as (variable, value) pairs
+	next atomic.Int64
+
+	mu      sync.Mutex
+	cover   []uint64 // values covered by a solution (domain layout)
+	removed []uint64 // values proven impossible (domain layout)
+	found   [][]int32
+	pending bool // a search gave up: another pass is needed
+	broken  bool // a worker's state became inconsistent (cannot happen)
+}
+
+// SetParallelism sets how many goroutines a valid-domains query on c may
+// use to search values: n <= 0 means GOMAXPROCS (the default), 1 only the
+// caller's goroutine. Concurrent sessions each use up to n.
+func (c *Compiled) SetParallelism(n int) {
+	c.parallel.Store(int32(n))
+}
+
+// workers returns the parallelism set for c (or for the model c is a
+// reduced copy of).
+func (c *Compiled) workers() int {
+	if c.parent != nil {
+		return c.parent.workers()
+	}
+	n := int(c.parallel.Load())
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	return max(n, 1)
+}
+
+// helper returns an idle helper engine on c.
+func (c *Compiled) helper() *engine {
+	if h, ok := c.helpers.Get().(*engine); ok {
+		return h
+	}
+	return newEngine(c, nil, nil, false)
+}
+
+// release returns helper engine h, done with its query, to c's pool.
+func (c *Compiled) release(h *engine) {
+	h.guided, h.failLimit, h.base = false, -1, nil
+	h.backtrackTo(0)
+	c.helpers.Put(h)
+}
+
+// searchValues is step 3 of computeValid: it covers or refutes every value
+// in e's domains that e.cover does not hold, in passes with growing fail
+// limits, and leaves e at the query's level with the refuted values
+// removed. It returns found with the new solutions appended, and false if
+// e's state became inconsistent (which cannot happen while a solution is
+// known).
+func (e *engine) searchValues(cs []Choice, pools [][][]int32, found [][]int32) ([][]int32, bool) {
+	c := e.c
+	st := &valueSearch{pools: pools, found: found}
+	st.cover = slices.Clone(e.cover)
+	st.removed = make([]uint64, len(e.cover))
+	workers := []*engine{e}
+	defer func() {
+		for _, h := range workers[1:] {
+			c.release(h)
+		}
+	}()
+	for pass, limit := range passLimits {
+		st.list = e.uncovered(st.list[:0], st.cover)
+		if len(st.list) == 0 {
+			break
+		}
+		st.next.Store(0)
+		st.pending = false
+		if pass == 0 {
+			n := min(c.workers(), 1+len(st.list)/2/minValuesPerWorker)
+			for len(workers) < n {
+				h := c.helper()
+				if !h.join(e, cs) {
+					c.release(h)
+					break
+				}
+				workers = append(workers, h)
+			}
+		}
+		var wg sync.WaitGroup
+		for _, h := range workers[1:] {
+			wg.Go(func() { h.searchPass(st, limit) })
+		}
+		e.searchPass(st, limit)
+		wg.Wait()
+		if st.broken {
+			return st.found, false
+		}
+		for _, w := range workers {
+			if !w.removeAll(st.removed) {
+				return st.found, false
+			}
+		}
+		if !st.pending {
+			break
+		}
+	}
+	return st.found, true
+}
+
+// uncovered appends to list the values of e's domains that cover does not
+// hold, as (variable, value) pairs: variables with larger domains first
+// (their solutions, widened, cover the most values of the others), in
+// index order otherwise.
+func (e *engine) uncovered(list []int32, cover []uint64) []int32 {
+	c := e.c
+	vars := make([]int32, 0, len(c.domSize))
+	for v := range c.domSize {
+		vars = append(vars, int32(v))
+	}
+	slices.SortStableFunc(vars, func(x, y int32) int { return cmp.Compare(c.domSize[y], c.domSize[x]) })
+	for _, v := range vars {
+		off, nw := c.domOff[v], c.domNW[v]
+		for w := int32(0); w < nw; w++ {
+			for x := e.mem[off+w] &^ cover[off+w]; x != 0; x &= x - 1 {
+				list = append(list, v, w*64+int32(bits.TrailingZeros64(x)))
+			}
+		}
+	}
+	return list
+}
+
+// join brings helper h to the state of engine e at the start of step 3:
+// the choices applied and every domain restricted to e's. It returns false
+// if that fails, which cannot happen while e's state is consistent.
+func (h *engine) join(e *engine, cs []Choice) bool {
+	c := h.c
+	h.backtrackTo(0)
+	if !h.ok {
+		return false
+	}
+	h.push()
+	if !h.applyChoices(cs) || !h.propagate() {
+		return false
+	}
+	for v := range c.domSize {
+		off, nw := c.domOff[v], c.domNW[v]
+		if !h.restrict(int32(v), e.mem[off:off+nw], -1) {
+			h.clearQueues()
+			return false
+		}
+	}
+	if !h.propagate() {
+		return false
+	}
+	copy(h.chosen, e.chosen)
+	h.guided = true
+	h.base = e.base
+	return true
+}
+
+// removeAll removes the values in removed (domain layout) from e's domains
+// and propagates.
+func (e *engine) removeAll(removed []uint64) bool {
+	c := e.c
+	for v := range c.domSize {
+		off, nw := c.domOff[v], c.domNW[v]
+		hit := false
+		for w := int32(0); w < nw; w++ {
+			hit = hit || e.mem[off+w]&removed[off+w] != 0
+			e.tmp[w] = ^removed[off+w]
+		}
+		if hit && !e.restrict(int32(v), e.tmp[:nw], -1) {
+			e.clearQueues()
+			return false
+		}
+	}
+	return e.propagate()
+}
+
+// searchPass takes values from the shared list until it is exhausted and
+// searches each one still open with the pass's fail limit.
+func (e *engine) searchPass(st *valueSearch, limit int64) {
+	for {
+		i := int(st.next.Add(1) - 1)
+		if 2*i >= len(st.list) {
+			return
+		}
+		e.searchValue(st, limit, st.list[2*i], st.list[2*i+1])
+	}
+}
+
+// searchValue covers or refutes v = a, unless another worker has covered
+// it, or this worker's refutations have ruled it out already.
+func (e *engine) searchValue(st *valueSearch, limit int64, v, a int32) {
+	k := e.c.domOff[v] + a>>6
+	bit := uint64(1) << (a & 63)
+	st.mu.Lock()
+	done := st.cover[k]&bit != 0
+	if !done && e.mem[k]&bit == 0 {
+		// Propagating this worker's refutations removed it.
+		st.removed[k] |= bit
+		done = true
+	}
+	st.mu.Unlock()
+	if done {
+		return
+	}
+	if wit := findWitness(v, a, st.pools); wit != nil {
+		copy(e.phase, wit)
+	}
+	r := resUnsat
+	e.push()
+	if e.assign(v, a, -1) && e.propagate() {
+		e.failLimit = limit
+		r = e.search()
+	}
+	e.pop()
+	switch r {
+	case resSat:
+		sol := slices.Clone(e.sol)
+		// Widen against what every worker has covered so far.
+		st.mu.Lock()
+		copy(e.cover, st.cover)
+		st.mu.Unlock()
+		e.markSolution(sol)
+		e.widen(sol, true)
+		st.mu.Lock()
+		for j, x := range e.cover {
+			st.cover[j] |= x
+		}
+		st.found = append(st.found, sol)
+		st.mu.Unlock()
+		e.base = sol
+	case resUnsat:
+		st.mu.Lock()
+		st.removed[k] |= bit
+		st.mu.Unlock()
+		// Propagating the refutation strengthens this worker's later
+		// searches. It cannot fail while a solution is known; if it did,
+		// the query would fail rather than trust this worker's domains.
+		if !e.remove(v, a, -1) || !e.propagate() {
+			e.clearQueues()
+			st.mu.Lock()
+			st.broken = true
+			st.mu.Unlock()
+			st.next.Store(int64(len(st.list)))
+		}
+	case resAborted:
+		st.mu.Lock()
+		st.pending = true
+		st.mu.Unlock()
+	}
+}
