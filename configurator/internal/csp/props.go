@@ -254,8 +254,6 @@ func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 		if same {
 			continue
 		}
-		nChanged++
-		lastPos = i
 		delta, cur := 0, 0
 		for w := int32(0); w < nw; w++ {
 			delta += bits.OnesCount64(mem[ld+w] &^ mem[off+w])
@@ -274,36 +272,34 @@ func (e *engine) tableUpdate(t *tableData) (nChanged, lastPos int, ok bool) {
 				vals = append(vals, (t.supOff[i]+w*64+int32(bits.TrailingZeros64(x)))*tnw)
 			}
 		}
+		nChanged++
+		lastPos = i
 		e.vals = vals
 		sup := t.sup
-		var one []uint64 // the single value's support words, if one
-		if len(vals) == 1 {
-			one = sup[vals[0] : vals[0]+tnw]
-		}
+		words := mem[t.wOff : t.wOff+tnw]
 		for k := lim - 1; k >= 0; k-- {
 			wi := idx[k]
 			var m uint64
-			if one != nil {
-				m = one[wi]
+			if len(vals) == 1 {
+				m = sup[vals[0]+wi]
 			} else {
 				for _, s := range vals {
 					m |= sup[s+wi]
 				}
 			}
-			old := mem[t.wOff+wi]
-			var nv uint64
-			if incremental {
-				nv = old &^ m
-			} else {
-				nv = old & m
+			if !incremental {
+				m = ^m
 			}
-			if nv != old {
-				e.rowsLost = true
-				e.write(t.wOff+wi, nv)
-				if nv == 0 {
-					lim--
-					idx[k], idx[lim] = idx[lim], idx[k]
-				}
+			old := words[wi]
+			if old&m == 0 {
+				continue
+			}
+			nv := old &^ m
+			e.rowsLost = true
+			e.write(t.wOff+wi, nv)
+			if nv == 0 {
+				lim--
+				idx[k], idx[lim] = idx[lim], idx[k]
 			}
 		}
 		for w := int32(0); w < nw; w++ {
@@ -339,37 +335,16 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 			continue
 		}
 		off, nw := c.domOff[x], c.domNW[x]
+		res := e.res[t.resOff+t.supOff[i]:]
+		sup := sup[t.supOff[i]*tnw:]
 		if nw == 1 && mem[off]&(mem[off]-1) == 0 {
 			continue
 		}
 		changed := false
 		for w := int32(0); w < nw; w++ {
 			dw := mem[off+w]
-			keep := dw
-			for b := dw; b != 0; b &= b - 1 {
-				a := w*64 + int32(bits.TrailingZeros64(b))
-				si := t.supOff[i] + a
-				ri := t.resOff + si
-				if r := &e.res[ri]; words[r.word]&r.mask != 0 {
-					continue
-				}
-				s := sup[si*tnw : si*tnw+tnw]
-				found := false
-				for _, wi := range idx {
-					if m := words[wi] & s[wi]; m != 0 {
-						e.res[ri] = residue{mask: s[wi], word: wi}
-						found = true
-						break
-					}
-				}
-				if !found {
-					keep &^= 1 << (a & 63)
-				}
-			}
-			e.tmp[w] = keep
-			if keep != dw {
-				changed = true
-			}
+			e.tmp[w] = e.supported(dw, w, res, sup, words, idx)
+			changed = changed || e.tmp[w] != dw
 		}
 		if changed {
 			if !e.restrict(x, e.tmp[:nw], p) {
@@ -384,6 +359,33 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 		}
 	}
 	return true
+}
+
+// supported returns the values of domain word w (dw) of a table position
+// that still have a supporting row in the current table (words, non-zero
+// at idx): res and sup are the position's residues and support bitsets,
+// indexed by value. A residue whose word still holds a supporting row is
+// enough; otherwise the current table is scanned and the residue updated.
+func (e *engine) supported(dw uint64, w int32, res []residue, sup, words []uint64, idx []int32) uint64 {
+	tnw := int32(len(words))
+	keep := dw
+values:
+	for b := dw; b != 0; b &= b - 1 {
+		a := w*64 + int32(bits.TrailingZeros64(b))
+		r := &res[a]
+		if words[r.word]&r.mask != 0 {
+			continue
+		}
+		s := sup[a*tnw : (a+1)*tnw]
+		for _, wi := range idx {
+			if words[wi]&s[wi] != 0 {
+				*r = residue{mask: s[wi], word: wi}
+				continue values
+			}
+		}
+		keep &^= 1 << (a & 63)
+	}
+	return keep
 }
 
 func (e *engine) tableNeg(p int32, t *tableData, force bool) bool {
