@@ -28,8 +28,9 @@ var minValuesPerWorker = 12
 type valueSearch struct {
 	pools [][][]int32 // known solutions of the model (read only)
 
-	list []int32 // the pass's values to search, as (variable, value) pairs
-	next atomic.Int64
+	recent [][]int32 // solutions to widen first, most recent last
+	list   []int32   // the pass's values to search, as (variable, value) pairs
+	next   atomic.Int64
 
 	mu      sync.Mutex
 	cover   []uint64 // values covered by a solution (domain layout)
@@ -74,47 +75,51 @@ func (c *Compiled) release(h *engine) {
 	c.helpers.Put(h)
 }
 
-// searchValues is step 3 of computeValid: it covers or refutes every value
-// in e's domains that e.cover does not hold, in passes with growing fail
-// limits, and leaves e at the query's level with the refuted values
-// removed. It returns found with the new solutions appended, and false if
-// e's state became inconsistent (which cannot happen while a solution is
-// known).
-func (e *engine) searchValues(cs []Choice, pools [][][]int32, found [][]int32) ([][]int32, bool) {
+// searchValues is steps 2 and 3 of computeValid. It widens the recent
+// solutions (most recent first), then covers or refutes every value in e's
+// domains that e.cover does not hold, in passes with growing fail limits,
+// and leaves e at the query's level with the refuted values removed. It
+// returns found with the new solutions appended, and false if e's state
+// became inconsistent (which cannot happen while a solution is known).
+func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]int32) ([][]int32, bool) {
 	c := e.c
 	st := &valueSearch{pools: pools, found: found}
 	st.cover = slices.Clone(e.cover)
 	st.removed = make([]uint64, len(e.cover))
+	st.list = e.uncovered(st.list, st.cover)
 	workers := []*engine{e}
 	defer func() {
 		for _, h := range workers[1:] {
 			c.release(h)
 		}
 	}()
-	for pass, limit := range passLimits {
+	for n := min(c.workers(), 1+len(st.list)/2/minValuesPerWorker); len(workers) < n; {
+		h := c.helper()
+		if !h.join(e, cs) {
+			c.release(h)
+			break
+		}
+		workers = append(workers, h)
+	}
+	st.recent = recent
+	st.next.Store(0)
+	run := func(f func(w *engine)) {
+		var wg sync.WaitGroup
+		for _, h := range workers[1:] {
+			wg.Go(func() { f(h) })
+		}
+		f(e)
+		wg.Wait()
+	}
+	run(func(w *engine) { w.widenRecent(st) })
+	for _, limit := range passLimits {
 		st.list = e.uncovered(st.list[:0], st.cover)
 		if len(st.list) == 0 {
 			break
 		}
 		st.next.Store(0)
 		st.pending = false
-		if pass == 0 {
-			n := min(c.workers(), 1+len(st.list)/2/minValuesPerWorker)
-			for len(workers) < n {
-				h := c.helper()
-				if !h.join(e, cs) {
-					c.release(h)
-					break
-				}
-				workers = append(workers, h)
-			}
-		}
-		var wg sync.WaitGroup
-		for _, h := range workers[1:] {
-			wg.Go(func() { h.searchPass(st, limit) })
-		}
-		e.searchPass(st, limit)
-		wg.Wait()
+		run(func(w *engine) { w.searchPass(st, limit) })
 		if st.broken {
 			return st.found, false
 		}
@@ -128,6 +133,31 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found [][]int32) (
 		}
 	}
 	return st.found, true
+}
+
+// widenRecent takes solutions from st.recent (from the end) until there
+// are none left and widens each against what every worker has covered.
+func (e *engine) widenRecent(st *valueSearch) {
+	for {
+		i := len(st.recent) - 1 - int(st.next.Add(1)-1)
+		if i < 0 {
+			return
+		}
+		st.mu.Lock()
+		copy(e.cover, st.cover)
+		st.mu.Unlock()
+		ns := e.widen(st.recent[i], false)
+		if ns == nil {
+			continue
+		}
+		st.mu.Lock()
+		for j, x := range e.cover {
+			st.cover[j] |= x
+		}
+		st.found = append(st.found, ns)
+		st.mu.Unlock()
+		e.base = ns
+	}
 }
 
 // uncovered appends to list the values of e's domains that cover does not

@@ -110,18 +110,12 @@ func (e *engine) computeValid(cs []Choice, restrict, known []uint64, pools ...[]
 		e.base = sol
 	}
 
-	// 2. Widen recent solutions.
-	for i := len(work) - 1; i >= 0 && i >= len(work)-widenTries; i-- {
-		if ns := e.widen(work[i], false); ns != nil {
-			found = append(found, ns)
-			e.base = ns
-		}
-	}
+	// 2. and 3. Widen recent solutions, then search the values left (both
+	// shared among workers when there are many values).
+	recent := work[max(0, len(work)-widenTries):]
+	found, ok := e.searchValues(cs, pools, found, recent)
 	clear(work)
 	e.work = work[:0]
-
-	// 3. Search the values left (in parallel when there are many).
-	found, ok := e.searchValues(cs, pools, found)
 	if !ok {
 		return nil, false, found
 	}
