@@ -109,6 +109,16 @@ func Compile(c *catalog.Catalog, sku string) (*Model, error) {
 	return b.m, nil
 }
 
+// SetParallelism sets how many goroutines a valid-domains query of a
+// session on m may use to search values: n <= 0 means GOMAXPROCS (the
+// default), 1 the caller's goroutine only. Extra goroutines shorten a
+// costly query on an idle machine; a host serving many sessions at once on
+// every core may prefer 1, so that queries do not compete for cores. The
+// answers do not depend on it.
+func (m *Model) SetParallelism(n int) {
+	m.compiled.SetParallelism(n)
+}
+
 type builder struct {
 	m     *Model
 	cat   *catalog.Catalog

@@ -64,6 +64,21 @@ func TestServerOneUnitChassis(t *testing.T) {
 	assert.Equal(t, []configurator.Choice{{Var: "chassis", Value: "1U"}}, s.Choices(), "a refused value changes nothing")
 }
 
+// The same worked example with every query on the caller's goroutine, and
+// with four workers: the answers do not depend on the parallelism.
+func TestServerOneUnitChassisAnyParallelism(t *testing.T) {
+	for _, n := range []int{1, 4} {
+		m := serverModel(t)
+		m.SetParallelism(n)
+		s := m.NewSession()
+		require.NoError(t, s.Set("chassis", "1U"))
+		d := domains(t, s)
+		assert.Equal(t, []string{"X5", "X7"}, d["cpu"], "parallelism %d", n)
+		assert.Equal(t, []string{"air"}, d["cooling"], "parallelism %d", n)
+		assert.Equal(t, []string{"false", "true"}, d["gpu_l4"], "parallelism %d", n)
+	}
+}
+
 func ruleIDs(rs []configurator.Rule) []string {
 	out := make([]string, len(rs))
 	for i, r := range rs {

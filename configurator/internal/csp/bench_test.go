@@ -17,7 +17,7 @@ var automotiveNearMissModel = sync.OnceValue(func() *Model {
 	return GenerateAutomotive(1, AutomotiveSpec{NearMisses: true})
 })
 
-// choiceTimes are the wall-clock and thread CPU times of each choice.
+// choiceTimes are the wall-clock and process CPU times of each choice.
 type choiceTimes struct {
 	wall, cpu []time.Duration
 }
@@ -45,12 +45,12 @@ func choiceSequence(tb testing.TB, c *Compiled, r *rand.Rand, times *choiceTimes
 		}
 		v := open[r.IntN(len(open))]
 		a := doms[v][r.IntN(len(doms[v]))]
-		start, cpu := time.Now(), threadCPU()
+		start, cpu := time.Now(), processCPU()
 		if err := s.Assign(v, a); err != nil {
 			tb.Fatal(err)
 		}
 		doms, err = s.ValidDomains()
-		times.cpu = append(times.cpu, threadCPU()-cpu)
+		times.cpu = append(times.cpu, processCPU()-cpu)
 		times.wall = append(times.wall, time.Since(start))
 		if err != nil {
 			tb.Fatalf("valid domains after %d choices: %v", len(s.Choices()), err)
@@ -80,13 +80,13 @@ func reportChoiceTimes(b *testing.B, times *choiceTimes, mallocs uint64) {
 }
 
 // benchmarkChoices runs b.N random choice sequences (one op = one
-// sequence). Wall-clock percentiles include time other processes took the
-// CPU from the benchmark; the cpu- percentiles count only the benchmark
-// thread's own CPU time.
-func benchmarkChoices(b *testing.B, c *Compiled) {
+// sequence) with the given parallelism (see SetParallelism). Wall-clock
+// percentiles are the latency a user sees, including time other processes
+// took the CPU from the benchmark; the cpu- percentiles are the CPU time of
+// the whole process (every worker) per choice, the work a choice costs.
+func benchmarkChoices(b *testing.B, c *Compiled, parallelism int) {
+	c.SetParallelism(parallelism)
 	c.rootValid()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	r := rand.New(rand.NewPCG(42, 43))
 	var times choiceTimes
 	var ms0, ms1 runtime.MemStats
@@ -108,7 +108,17 @@ func BenchmarkValidDomainsAutomotive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchmarkChoices(b, c)
+	benchmarkChoices(b, c, 0)
+}
+
+// BenchmarkValidDomainsAutomotiveOneWorker: the same with every query on
+// the caller's goroutine alone (SetParallelism(1)).
+func BenchmarkValidDomainsAutomotiveOneWorker(b *testing.B) {
+	c, err := Compile(automotiveModel())
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkChoices(b, c, 1)
 }
 
 // BenchmarkValidDomainsAutomotiveNearMiss: the same on the harder variant
@@ -118,7 +128,7 @@ func BenchmarkValidDomainsAutomotiveNearMiss(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchmarkChoices(b, c)
+	benchmarkChoices(b, c, 0)
 }
 
 // BenchmarkValidDomainsDIMACS: the same on automotive01 (p cnf 2513 10300).
@@ -127,7 +137,16 @@ func BenchmarkValidDomainsDIMACS(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchmarkChoices(b, c)
+	benchmarkChoices(b, c, 0)
+}
+
+// BenchmarkValidDomainsDIMACSOneWorker: the same on one goroutine.
+func BenchmarkValidDomainsDIMACSOneWorker(b *testing.B) {
+	c, err := Compile(loadAutomotive01(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkChoices(b, c, 1)
 }
 
 func benchmarkCompile(b *testing.B, m *Model) {
