@@ -1,6 +1,7 @@
 package csp
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -18,10 +19,11 @@ type Compiled struct {
 	vars    []Var
 	headers []constraintHeader
 
-	domSize []int32 // number of values per variable
-	domOff  []int32 // offset of the variable's domain words in the state
-	domNW   []int32 // number of 64-bit words of the variable's domain
-	maxNW   int32
+	domSize  []int32 // number of values per variable
+	byDomain []int32 // the variables, larger domains first (index order among equals)
+	domOff   []int32 // offset of the variable's domain words in the state
+	domNW    []int32 // number of 64-bit words of the variable's domain
+	maxNW    int32
 
 	props   []prop // one propagator per model constraint, same index
 	tables  []tableData
@@ -139,6 +141,11 @@ func Compile(m *Model) (*Compiled, error) {
 		c.maxNW = max(c.maxNW, c.domNW[i])
 		mem += c.domNW[i]
 	}
+	c.byDomain = make([]int32, n)
+	for v := range c.byDomain {
+		c.byDomain[v] = int32(v)
+	}
+	slices.SortStableFunc(c.byDomain, func(x, y int32) int { return cmp.Compare(c.domSize[y], c.domSize[x]) })
 	c.headers = make([]constraintHeader, len(m.Constraints))
 	c.props = make([]prop, len(m.Constraints))
 	for i := range m.Constraints {

@@ -57,6 +57,7 @@ type engine struct {
 	staticVar bool      // choose variables in index order
 	firstVars []int32   // variables to decide before any other
 	fails     int64
+	joined    bool  // a helper that has joined its query (see searchValues)
 	failLimit int64 // <0: unlimited
 
 	// tracking: which propagators a failure depends on

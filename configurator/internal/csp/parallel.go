@@ -1,12 +1,12 @@
 package csp
 
 import (
-	"cmp"
 	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The values left after the cheap steps of a valid-domains query are
@@ -20,12 +20,19 @@ import (
 // how the values are shared out: each value is covered by a solution or
 // refuted by an exhaustive search, whichever worker takes it.
 
-// minValuesPerWorker is how many values to search justify one more worker
-// (a helper costs a propagation from the root to join).
+// minValuesPerWorker is how many values left to search justify starting
+// helpers (a helper costs a propagation from the root to join).
 var minValuesPerWorker = 12
+
+// helperDelay is how long a query runs on its own goroutine before helpers
+// join.
+var helperDelay = 500 * time.Microsecond
 
 // valueSearch is what the workers of one query share.
 type valueSearch struct {
+	main  *engine        // the session's engine
+	spawn func(left int) // called by main between items: start helpers?
+
 	pools [][][]int32 // known solutions of the model (read only)
 
 	recent [][]int32 // solutions to widen first, most recent last
@@ -83,30 +90,45 @@ func (c *Compiled) release(h *engine) {
 // became inconsistent (which cannot happen while a solution is known).
 func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]int32) ([][]int32, bool) {
 	c := e.c
-	st := &valueSearch{pools: pools, found: found}
+	st := &valueSearch{pools: pools, found: found, main: e, recent: recent}
 	st.cover = slices.Clone(e.cover)
 	st.removed = make([]uint64, len(e.cover))
-	st.list = e.uncovered(st.list, st.cover)
 	workers := []*engine{e}
 	defer func() {
 		for _, h := range workers[1:] {
 			c.release(h)
 		}
 	}()
-	for n := min(c.workers(), 1+len(st.list)/2/minValuesPerWorker); len(workers) < n; {
-		h := c.helper()
-		if !h.join(e, cs) {
-			c.release(h)
-			break
+	// Helpers join once the query has taken helperDelay, if values are
+	// left: cheap queries are not slowed by their start.
+	start := time.Now()
+	limitWorkers := c.workers()
+	var stage func(w *engine)
+	var wg *sync.WaitGroup
+	st.spawn = func(left int) {
+		if len(workers) >= limitWorkers || left < minValuesPerWorker || time.Since(start) < helperDelay {
+			return
 		}
-		workers = append(workers, h)
+		doms, chosen, base := slices.Clone(e.mem[:c.ufLimOff]), e.chosen, e.base
+		for len(workers) < limitWorkers {
+			h := c.helper()
+			h.joined = false
+			workers = append(workers, h)
+			f := stage
+			wg.Go(func() {
+				if h.join(doms, chosen, base, cs) {
+					h.joined = true
+					f(h)
+				}
+			})
+		}
 	}
-	st.recent = recent
-	st.next.Store(0)
 	run := func(f func(w *engine)) {
-		var wg sync.WaitGroup
+		stage, wg = f, &sync.WaitGroup{}
 		for _, h := range workers[1:] {
-			wg.Go(func() { f(h) })
+			if h.joined {
+				wg.Go(func() { f(h) })
+			}
 		}
 		f(e)
 		wg.Wait()
@@ -124,7 +146,7 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 			return st.found, false
 		}
 		for _, w := range workers {
-			if !w.removeAll(st.removed) {
+			if (w == e || w.joined) && !w.removeAll(st.removed) {
 				return st.found, false
 			}
 		}
@@ -142,6 +164,9 @@ func (e *engine) widenRecent(st *valueSearch) {
 		i := len(st.recent) - 1 - int(st.next.Add(1)-1)
 		if i < 0 {
 			return
+		}
+		if e == st.main {
+			st.spawn(len(st.recent))
 		}
 		st.mu.Lock()
 		copy(e.cover, st.cover)
@@ -166,12 +191,7 @@ func (e *engine) widenRecent(st *valueSearch) {
 // index order otherwise.
 func (e *engine) uncovered(list []int32, cover []uint64) []int32 {
 	c := e.c
-	vars := make([]int32, 0, len(c.domSize))
-	for v := range c.domSize {
-		vars = append(vars, int32(v))
-	}
-	slices.SortStableFunc(vars, func(x, y int32) int { return cmp.Compare(c.domSize[y], c.domSize[x]) })
-	for _, v := range vars {
+	for _, v := range c.byDomain {
 		off, nw := c.domOff[v], c.domNW[v]
 		for w := int32(0); w < nw; w++ {
 			for x := e.mem[off+w] &^ cover[off+w]; x != 0; x &= x - 1 {
@@ -182,10 +202,12 @@ func (e *engine) uncovered(list []int32, cover []uint64) []int32 {
 	return list
 }
 
-// join brings helper h to the state of engine e at the start of step 3:
-// the choices applied and every domain restricted to e's. It returns false
-// if that fails, which cannot happen while e's state is consistent.
-func (h *engine) join(e *engine, cs []Choice) bool {
+// join brings helper h to the state of the main worker at the start of
+// step 2: the choices applied and every domain restricted to doms (the
+// main worker's domains), with its chosen variables and base solution. It
+// returns false if that fails, which cannot happen while the state is
+// consistent.
+func (h *engine) join(doms []uint64, chosen []bool, base []int32, cs []Choice) bool {
 	c := h.c
 	h.backtrackTo(0)
 	if !h.ok {
@@ -197,7 +219,7 @@ func (h *engine) join(e *engine, cs []Choice) bool {
 	}
 	for v := range c.domSize {
 		off, nw := c.domOff[v], c.domNW[v]
-		if !h.restrict(int32(v), e.mem[off:off+nw], -1) {
+		if !h.restrict(int32(v), doms[off:off+nw], -1) {
 			h.clearQueues()
 			return false
 		}
@@ -205,9 +227,9 @@ func (h *engine) join(e *engine, cs []Choice) bool {
 	if !h.propagate() {
 		return false
 	}
-	copy(h.chosen, e.chosen)
+	copy(h.chosen, chosen)
 	h.guided = true
-	h.base = e.base
+	h.base = base
 	return true
 }
 
@@ -237,6 +259,9 @@ func (e *engine) searchPass(st *valueSearch, limit int64) {
 		i := int(st.next.Add(1) - 1)
 		if 2*i >= len(st.list) {
 			return
+		}
+		if e == st.main {
+			st.spawn(len(st.list)/2 - i)
 		}
 		e.searchValue(st, limit, st.list[2*i], st.list[2*i+1])
 	}

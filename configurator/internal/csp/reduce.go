@@ -51,6 +51,7 @@ func (c *Compiled) reduced(valid []uint64) *Compiled {
 		vars:         c.vars,
 		headers:      c.headers,
 		domSize:      c.domSize,
+		byDomain:     c.byDomain,
 		domOff:       c.domOff,
 		domNW:        c.domNW,
 		maxNW:        c.maxNW,

@@ -271,14 +271,19 @@ func TestReducedModelKeepsAnswers(t *testing.T) {
 	}
 }
 
+// startHelpersAtOnce makes every query start its helpers at its first
+// item, with a single value left, for the rest of the test.
+func startHelpersAtOnce(t *testing.T) {
+	savedMin, savedDelay := minValuesPerWorker, helperDelay
+	minValuesPerWorker, helperDelay = 1, 0
+	t.Cleanup(func() { minValuesPerWorker, helperDelay = savedMin, savedDelay })
+}
+
 // TestValidDomainsParallelMatchOracle shares every query's searches among
-// three workers (one value is enough to add a worker), with tiny fail
-// limits on some models so that values go through several passes, and
-// compares with brute force.
+// three workers, with tiny fail limits on some models so that values go
+// through several passes, and compares with brute force.
 func TestValidDomainsParallelMatchOracle(t *testing.T) {
-	saved := minValuesPerWorker
-	minValuesPerWorker = 1
-	defer func() { minValuesPerWorker = saved }()
+	startHelpersAtOnce(t)
 	r := rand.New(rand.NewPCG(61, 62))
 	savedLimits := passLimits
 	defer func() { passLimits = savedLimits }()
@@ -311,6 +316,7 @@ func TestValidDomainsParallelMatchOracle(t *testing.T) {
 // generated table models too large for the oracle: valid domains with four
 // workers equal those of a session on the same model with one.
 func TestParallelValidDomainsEqualSequential(t *testing.T) {
+	startHelpersAtOnce(t)
 	r := rand.New(rand.NewPCG(71, 72))
 	for seed := int64(1); seed <= int64(iterations(4, 2)); seed++ {
 		m := GenerateAutomotive(seed, AutomotiveSpec{Vars: 40, MaxDomain: 30, Tables: 30, Rows: 10000, Products: 300, NearMisses: seed%2 == 0})
