@@ -95,6 +95,25 @@
 // added, so an earlier result for a subset of the choices bounds the
 // search, and one for a superset gives witnesses.
 //
+// The values left after the known and widened solutions are shared out
+// among workers when a query has run for half a millisecond with at least
+// minValuesPerWorker values left (parallel.go): the session's engine and
+// helper engines from a pool on the compiled model, on other goroutines, up
+// to SetParallelism (GOMAXPROCS by default). A helper joins at the query's
+// propagated state (choices applied, domains restricted to the session
+// engine's); the workers widen the recent solutions and then take values
+// from one list, variables with larger domains first (their solutions,
+// widened, cover most of the small variables' values: about 7% fewer
+// propagator runs at p99 than index order). A value another worker has
+// covered is skipped; a refuted one is removed from every worker's domains
+// at the end of the pass, and a value that a worker's own refutations have
+// already removed counts as refuted. Widening reads every worker's cover.
+// On the synthetic model two workers do about 5–10% more work than one (a
+// search in flight may find a value another worker's solution covers) and
+// halve the latency of the costly queries. Starting helpers only after half
+// a millisecond keeps cheap queries (automotive01's median 1.3 ms) from
+// paying for a helper's join.
+//
 // Sessions search a reduced copy of the compiled model, built with the
 // first query: every row of a positive table that holds a value no solution
 // takes, or that propagation removes once the domains are restricted to the
@@ -105,12 +124,14 @@
 // Explain, Conflicts and Redundant, which disable constraints, use the full
 // model.
 //
-// Where a costly query goes (synthetic model, choices over 20 ms, mostly
-// among the first five of a configuration): about 75 values are covered
-// and 25 refuted by search; a search makes about 10 decisions, and the
-// propagation after each (about 50 table propagator runs) takes most of the
-// time: about 28 µs of the query's time per propagation. Tried and not
-// kept, because they did not pay on that model:
+// Where a costly query goes (synthetic model, choices over 20 ms on one
+// worker, mostly among the first five of a configuration): about 100
+// values are covered and 15–70 refuted by search, nine in ten of them
+// values of the dozen variables with 20 or more values; a witness search
+// makes about 10 decisions (more when one fails: half of the searches
+// fail at least once, and those take two thirds of the runs), and the
+// propagation after each (about 50 table propagator runs, some 0.5 µs
+// each) takes most of the time. Tried and not kept, because they did not pay on that model:
 //
 //   - a larger pool of solutions of the model shared by all sessions: 4,000
 //     solutions from random-phase searches (minutes to build) cover 580 of
@@ -171,6 +192,39 @@
 //   - a session pool of 512 solutions instead of 128 (3% fewer searches)
 //     or widening 128 recent solutions instead of 32: no faster.
 //
+// Measured later by the propagator runs of 20 random configurations on one
+// worker (4.7 million; the costliest choice in a hundred: 82,000), and not
+// kept either:
+//
+//   - going on from each solution for the same variable's other values
+//     (an enumeration with the covered values blocked, up to three
+//     failures after each solution, the rest value by value): a solution
+//     found that way costs about 6 decisions instead of 12, but the
+//     failures cost as much, no faster;
+//   - searching a known witness's other uncovered values together with the
+//     target (20–25% of such searches succeed), or rows of a table holding
+//     several uncovered values (mostly rows no solution uses): no fewer
+//     runs;
+//   - before deciding, fixing every variable outside the violated
+//     constraints to its guess, or the violated table's variables that
+//     agree with its closest row (a quarter succeed), or moving the guess
+//     to that row: 3–20% more runs;
+//   - restarting the dive after its first failure (about half of the runs
+//     come after a first failure), with or without forgetting the failed
+//     value: 11–60% more runs; deciding, after a failure, variables of the
+//     violated constraints only: no fewer runs at p99;
+//   - a guess that takes the latest solution's values near the choices and
+//     the witness's near the target: 6% more runs; the witness that breaks
+//     the fewest constraints once the choices are written in: 2% fewer
+//     runs, p99 higher; the most supported value instead of the guessed
+//     one: 5% fewer runs, p99 unchanged;
+//   - a copy of the model reduced to the rows alive at each costly query
+//     (959 table words become about 385): a millisecond to build, no
+//     faster per run; the propagation queue as a stack: 70% more runs;
+//   - every solution found by any session kept for all: 20% fewer runs in
+//     all, but the costliest choices (early in a configuration, with new
+//     combinations) are as costly.
+//
 // Choices are assumptions of each query, never part of the compiled model,
 // so everything stored in the compiled model holds for every session. No
 // clauses are learned; should learning be added, learned constraints must
@@ -194,18 +248,20 @@
 //
 // # Measured
 //
-// Valid domains after each choice along random choice sequences, CPU time
-// per choice on a 2-core machine (benchmarks in bench_test.go):
+// Valid domains after each choice along random choice sequences on a
+// 2-core machine (benchmarks in bench_test.go, 20 sequences): wall-clock
+// latency per choice with the default parallelism (two workers), and with
+// SetParallelism(1):
 //
-//   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.2–1.3 ms,
-//     p90 ~4 ms, p99 17–19 ms, max ~40 ms;
+//   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.3 ms, p90
+//     4.6 ms, p99 14–16 ms, max 27–36 ms; one worker: p99 18–19 ms;
 //   - synthetic automotive tables (GenerateAutomotive defaults: 100
-//     variables, 100 tables, ~200,000 rows): p50 ~0.2 ms, p90 19–23 ms,
-//     p99 47–50 ms, max 54–57 ms (before the reduced copy, the table
-//     decisions by dom/wdeg and the bitwise widening: p50 0.33 ms, p90
-//     23–24 ms, p99 65–68 ms, max ~80 ms). The costly choices are the
-//     first few of a configuration, where many values need a new witness;
-//     see above for what that time is spent on.
+//     variables, 100 tables, ~200,000 rows): p50 0.2 ms, p90 11–12 ms, p99
+//     26–27 ms, max 34–41 ms; one worker: p90 20–21 ms, p99 46–49 ms
+//     (before the reduced copy, the table decisions by dom/wdeg and the
+//     bitwise widening: p99 65–68 ms). The costly choices are the first few
+//     of a configuration, where about 100 values need a new witness; see
+//     above for what that time is spent on.
 //
 // Compile takes ~0.07 s and ~7 MiB for the synthetic model, ~7 ms and
 // ~2.5 MiB for automotive01; the first query on a compiled model (all
