@@ -11,17 +11,19 @@ import (
 
 // The values left after the cheap steps of a valid-domains query are
 // independent questions (does a solution hold this value?), so they are
-// shared out among workers: the session's engine and, when there are
-// enough values, helper engines on other goroutines, up to the parallelism
-// of the compiled model. Each worker starts from the query's propagated
-// state and takes values from a common list; a value that a solution of
-// another worker covers is skipped, and a refuted one is removed from every
-// worker's domains at the end of the pass. The answer does not depend on
-// how the values are shared out: each value is covered by a solution or
-// refuted by an exhaustive search, whichever worker takes it.
+// shared out among workers: the session's engine and, once the query has
+// run for helperDelay with enough work left, helper engines on other
+// goroutines, up to the parallelism of the compiled model. Each helper
+// joins at the query's propagated state; the workers widen the recent
+// solutions, then take values from a common list. A value that a solution
+// of another worker covers is skipped, and a refuted one is removed from
+// every worker's domains at the end of the pass. The answer does not
+// depend on how the work is shared out: each value is covered by a
+// solution or refuted by an exhaustive search, whichever worker takes it.
 
-// minValuesPerWorker is how many values left to search justify starting
-// helpers (a helper costs a propagation from the root to join).
+// minValuesPerWorker is how many values (or solutions to widen) left
+// justify starting helpers (a helper costs a propagation from the root to
+// join).
 var minValuesPerWorker = 12
 
 // helperDelay is how long a query runs on its own goroutine before helpers
@@ -166,7 +168,7 @@ func (e *engine) widenRecent(st *valueSearch) {
 			return
 		}
 		if e == st.main {
-			st.spawn(len(st.recent))
+			st.spawn(i + 1)
 		}
 		st.mu.Lock()
 		copy(e.cover, st.cover)

@@ -20,6 +20,9 @@ import (
 //     proves the value impossible, which is removed at once and propagated,
 //     strengthening the later checks. Searches run in passes with growing
 //     fail limits so that hard values are proven last.
+//
+// Steps 2 and 3 are shared among workers on other goroutines when a query
+// proves costly (parallel.go).
 
 // Fail limits of the successive passes over unresolved values.
 var passLimits = [...]int64{16, 256, 4096, -1}
