@@ -88,7 +88,9 @@
 // CRM says.
 //
 // POST /v1/verify takes documents up to MaxDocumentBody bytes, whatever
-// Config.MaxBody says. A PDF is checked byte for byte (its digest); HTML
+// Config.MaxBody says, and reads at most Config.MaxVerifications of them at
+// once (DefaultMaxVerifications); a request beyond that is answered 503
+// (request.busy) with Retry-After. A PDF is checked byte for byte (its digest); HTML
 // and JSON documents carry no digest, so only what they claim (quote,
 // revision, status and seal) is checked against the stored revision.
 //
@@ -113,11 +115,11 @@
 //
 // Errors are RFC 9457 problem details (application/problem+json) with a
 // stable code: request.malformed (400: bad JSON, unknown fields, trailing
-// data), request.invalid (400), request.too_large (413),
-// request.unsupported_media_type (415), request.precondition_required
-// (428: no If-Match), request.cross_origin (403), auth.unauthenticated
-// (401), route.not_found (404), route.method_not_allowed (405, with
-// Allow), catalog.unknown_language (400),
+// data), request.invalid (400), request.too_large (413), request.busy
+// (503, with Retry-After), request.unsupported_media_type (415),
+// request.precondition_required (428: no If-Match), request.cross_origin
+// (403), auth.unauthenticated (401), route.not_found (404),
+// route.method_not_allowed (405, with Allow), catalog.unknown_language (400),
 // product.not_found (404), config.unknown_variable (400),
 // config.unknown_value (422), config.not_available (409, with the
 // explanation in an explanation member), config.inconsistent (409),

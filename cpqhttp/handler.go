@@ -24,6 +24,10 @@ const DefaultSessionLife = 24 * time.Hour
 // is zero: 1 MiB.
 const DefaultMaxBody = 1 << 20
 
+// DefaultMaxVerifications is how many documents POST /v1/verify reads at
+// once when Config.MaxVerifications is zero.
+const DefaultMaxVerifications = 4
+
 // Config is what New serves.
 type Config struct {
 	// Kit answers every request. Required.
@@ -59,6 +63,11 @@ type Config struct {
 	// requests without a browser's Origin or Sec-Fetch-Site header (other
 	// servers, curl) are not affected.
 	TrustedOrigins []string
+	// MaxVerifications bounds how many documents POST /v1/verify reads at
+	// once (each up to MaxDocumentBody bytes); zero means
+	// DefaultMaxVerifications. A request beyond it is answered 503
+	// (request.busy, with Retry-After) without reading its body.
+	MaxVerifications int
 }
 
 type server struct {
@@ -68,6 +77,8 @@ type server struct {
 	maxBody  int64
 	now      func() time.Time
 	lang     string
+	// verifying holds a token per document POST /v1/verify is reading.
+	verifying chan struct{}
 }
 
 // ErrConfig is returned by New for a Config without a Kit or an
@@ -93,6 +104,11 @@ func New(cfg Config) (http.Handler, error) {
 	if s.lang == "" {
 		s.lang = "en"
 	}
+	n := cfg.MaxVerifications
+	if n <= 0 {
+		n = DefaultMaxVerifications
+	}
+	s.verifying = make(chan struct{}, n)
 	mux := &api{ServeMux: http.NewServeMux()}
 	for _, rt := range s.routes() {
 		mux.register(rt.Method+" "+rt.Pattern, s.handle(rt.handler))

@@ -55,6 +55,7 @@ const (
 	CodeMalformed           = "request.malformed"
 	CodeInvalid             = "request.invalid"
 	CodeTooLarge            = "request.too_large"
+	CodeBusy                = "request.busy"
 	CodeUnsupportedMedia    = "request.unsupported_media_type"
 	CodeNotFound            = "route.not_found"
 	CodeMethodNotAllowed    = "route.method_not_allowed"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -116,6 +117,13 @@ func documentFormat(contentType string, doc []byte) string {
 }
 
 func (s *server) verifyDocument(ctx context.Context, id Identity, w http.ResponseWriter, r *http.Request) (int, any, error) {
+	select {
+	case s.verifying <- struct{}{}:
+		defer func() { <-s.verifying }()
+	default:
+		w.Header().Set("Retry-After", "1")
+		return 0, nil, newProblem(http.StatusServiceUnavailable, CodeBusy, fmt.Sprintf("%d documents are being verified, as many as the server reads at once; try again shortly", cap(s.verifying)))
+	}
 	doc, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxDocumentBody))
 	if err != nil {
 		return 0, nil, err

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -193,4 +195,74 @@ func TestVerifyPDF(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, v)
 	assert.Equal(t, false, v["verified"])
 	assert.Equal(t, "document_changed", v["failure"])
+}
+
+// TestVerifyReadsBoundedDocumentsAtOnce holds the server's only
+// verification slot with an upload that has not finished: other uploads
+// are refused with 503 and Retry-After until it is done, and taken again
+// afterwards.
+func TestVerifyReadsBoundedDocumentsAtOnce(t *testing.T) {
+	f := newFixture(t)
+	h, err := cpqhttp.New(cpqhttp.Config{Kit: f.kit, Authenticator: f.auth, MaxVerifications: 1})
+	require.NoError(t, err)
+	// Not serve: its contract recorder reads bodies whole before the
+	// handler runs.
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	post := func(body io.Reader) (int, string, map[string]any, error) {
+		req, err := http.NewRequest("POST", srv.URL+"/v1/verify", body)
+		if err != nil {
+			return 0, "", nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+f.token("acme", "alice"))
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return 0, "", nil, err
+		}
+		defer resp.Body.Close()
+		var v map[string]any
+		err = json.NewDecoder(resp.Body).Decode(&v)
+		return resp.StatusCode, resp.Header.Get("Retry-After"), v, err
+	}
+
+	// The first upload sends "{" and waits: its handler holds the slot,
+	// reading the rest.
+	pr, pw := io.Pipe()
+	first := make(chan int, 1)
+	go func() {
+		status, _, _, _ := post(pr)
+		first <- status
+	}()
+	_, err = pw.Write([]byte("{"))
+	require.NoError(t, err)
+
+	// Once the first handler has the slot, every other upload is refused
+	// at once. (A probe that comes first takes the slot itself and is
+	// answered that it is not a document of a quote; it is tried again.)
+	var status int
+	var retry string
+	var v map[string]any
+	for range 200 {
+		status, retry, v, err = post(strings.NewReader(`{}`))
+		require.NoError(t, err)
+		if status == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	assert.Equal(t, http.StatusServiceUnavailable, status, v)
+	assert.Equal(t, cpqhttp.CodeBusy, v["code"])
+	assert.Equal(t, "1", retry)
+
+	// The first upload ends as "{}", not a document of a quote.
+	_, err = pw.Write([]byte("}"))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	assert.Equal(t, http.StatusUnprocessableEntity, <-first)
+
+	status, _, v, err = post(strings.NewReader(`{}`))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnprocessableEntity, status, v)
+	assert.Equal(t, cpqhttp.CodeDocumentNotRendered, v["code"], "the slot is free again")
 }
