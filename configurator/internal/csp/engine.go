@@ -58,6 +58,7 @@ type engine struct {
 	firstVars []int32   // variables to decide before any other
 	fails     int64
 	joined    bool  // a helper that has joined its query (see searchValues)
+	lost      bool  // a helper that panicked, not to be used again
 	failLimit int64 // <0: unlimited
 
 	// tracking: which propagators a failure depends on

@@ -1,8 +1,10 @@
 package csp
 
 import (
+	"fmt"
 	"math/bits"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -47,7 +49,44 @@ type valueSearch struct {
 	found   [][]int32
 	pending bool // a search gave up: another pass is needed
 	broken  bool // a worker's state became inconsistent (cannot happen)
+	// panicked is the first panic of a helper, raised again on the
+	// query's own goroutine, where the host can recover it.
+	panicked error
 }
+
+// stop makes every worker stop after its current item.
+func (st *valueSearch) stop() {
+	st.next.Store(1 << 40)
+}
+
+// guard runs f, helper h's share of a stage. A panic stops the query's
+// workers and is kept, with h's stack, for the query's goroutine to raise;
+// h, in an unknown state, is not returned to the pool.
+func (st *valueSearch) guard(h *engine, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			err, ok := r.(error)
+			if !ok {
+				err = fmt.Errorf("%v", r)
+			}
+			st.mu.Lock()
+			if st.panicked == nil {
+				st.panicked = fmt.Errorf("csp: a valid-domains helper panicked: %w\n\n%s", err, debug.Stack())
+			}
+			st.mu.Unlock()
+			h.lost = true
+			st.stop()
+		}
+	}()
+	if testHelperStart != nil {
+		testHelperStart()
+	}
+	f()
+}
+
+// testHelperStart, when set (by tests), runs as each helper's share of a
+// stage starts.
+var testHelperStart func()
 
 // SetParallelism sets how many goroutines a valid-domains query on c may
 // use to search values: n <= 0 means GOMAXPROCS (the default), 1 only the
@@ -98,7 +137,9 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 	workers := []*engine{e}
 	defer func() {
 		for _, h := range workers[1:] {
-			c.release(h)
+			if !h.lost {
+				c.release(h)
+			}
 		}
 	}()
 	// Helpers join once the query has taken helperDelay, if values are
@@ -118,10 +159,12 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 			workers = append(workers, h)
 			f := stage
 			wg.Go(func() {
-				if h.join(doms, chosen, base, cs) {
-					h.joined = true
-					f(h)
-				}
+				st.guard(h, func() {
+					if h.join(doms, chosen, base, cs) {
+						h.joined = true
+						f(h)
+					}
+				})
 			})
 		}
 	}
@@ -129,11 +172,23 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 		stage, wg = f, &sync.WaitGroup{}
 		for _, h := range workers[1:] {
 			if h.joined {
-				wg.Go(func() { f(h) })
+				wg.Go(func() { st.guard(h, func() { f(h) }) })
 			}
 		}
+		defer func() {
+			// A panic here waits for the helpers (stopped after their
+			// current value) before it goes on up.
+			if r := recover(); r != nil {
+				st.stop()
+				wg.Wait()
+				panic(r)
+			}
+		}()
 		f(e)
 		wg.Wait()
+		if st.panicked != nil {
+			panic(st.panicked)
+		}
 	}
 	run(func(w *engine) { w.widenRecent(st) })
 	for _, limit := range passLimits {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -348,4 +349,59 @@ func TestParallelValidDomainsEqualSequential(t *testing.T) {
 			require.NoError(t, ps.Assign(v, a))
 		}
 	}
+}
+
+// TestHelperPanicReachesTheCaller makes every helper panic as it starts:
+// the query panics on the caller's goroutine, where a host (an HTTP
+// server, say) can recover it, with the helper's panic inside; the model
+// goes on serving new sessions.
+func TestHelperPanicReachesTheCaller(t *testing.T) {
+	startHelpersAtOnce(t)
+	m := GenerateAutomotive(3, AutomotiveSpec{Vars: 40, MaxDomain: 30, Tables: 30, Rows: 10000, Products: 300})
+	c, err := Compile(m)
+	require.NoError(t, err)
+	c.SetParallelism(2)
+	_, err = NewSession(c).ValidDomains()
+	require.NoError(t, err)
+
+	// Choices in turn until a query has values to search (the first
+	// choices may be answered from known solutions alone).
+	boom := errors.New("boom")
+	testHelperStart = func() { panic(boom) }
+	var got any
+	var choice Choice
+	for v := 0; v < len(m.Vars) && got == nil; v++ {
+		for a := range m.Vars[v].Values {
+			s := NewSession(c)
+			require.NoError(t, s.Assign(v, a))
+			func() {
+				defer func() { got = recover() }()
+				_, _ = s.ValidDomains()
+			}()
+			if got != nil {
+				choice = Choice{Var: v, Val: a}
+				break
+			}
+		}
+	}
+	testHelperStart = nil
+	require.NotNil(t, got, "no query panicked")
+	perr, ok := got.(error)
+	require.True(t, ok, "%v", got)
+	assert.ErrorIs(t, perr, boom)
+	assert.Contains(t, perr.Error(), "valid-domains helper panicked")
+
+	// A fresh session on the same model answers as one on one worker.
+	fresh := NewSession(c)
+	require.NoError(t, fresh.Assign(choice.Var, choice.Val))
+	got2, err := fresh.ValidDomains()
+	require.NoError(t, err)
+	one, err := Compile(m)
+	require.NoError(t, err)
+	one.SetParallelism(1)
+	ref := NewSession(one)
+	require.NoError(t, ref.Assign(choice.Var, choice.Val))
+	want, err := ref.ValidDomains()
+	require.NoError(t, err)
+	assert.Equal(t, want, got2)
 }
