@@ -112,7 +112,10 @@
 // search in flight may find a value another worker's solution covers) and
 // halve the latency of the costly queries. Starting helpers only after half
 // a millisecond keeps cheap queries (automotive01's median 1.3 ms) from
-// paying for a helper's join.
+// paying for a helper's join. A panic on a helper's goroutine stops the
+// other workers and is raised again on the query's own goroutine, where a
+// host can recover it (an HTTP server recovers its handlers' panics, not
+// those of goroutines they start).
 //
 // Sessions search a reduced copy of the compiled model, built with the
 // first query: every row of a positive table that holds a value no solution
