@@ -224,7 +224,10 @@
 //     guess of every table whose current rows do not hold it to the
 //     closest current row (two rounds): 6% fewer runs, 3% at p99, no
 //     faster; deciding first the violated table's variable whose guessed
-//     value has the fewest (or most) rows: 9–12% more runs;
+//     value has the fewest (or most) rows: 9–12% more runs; after a value
+//     has failed as a decision in a query, preferring others in the
+//     query's later searches: 5–8% more runs (failures depend on the
+//     search's path more than on the value);
 //   - a copy of the model reduced to the rows alive at each costly query
 //     (959 table words become about 385): a millisecond to build, no
 //     faster per run; the propagation queue as a stack: 70% more runs;
