@@ -225,21 +225,31 @@ func (e *engine) widenRecent(st *valueSearch) {
 		if e == st.main {
 			st.spawn(i + 1)
 		}
-		st.mu.Lock()
-		copy(e.cover, st.cover)
-		st.mu.Unlock()
-		ns := e.widen(st.recent[i], false)
-		if ns == nil {
-			continue
-		}
-		st.mu.Lock()
-		for j, x := range e.cover {
-			st.cover[j] |= x
-		}
-		st.found = append(st.found, ns)
-		st.mu.Unlock()
-		e.base = ns
+		e.widenShared(st, st.recent[i], false)
 	}
+}
+
+// widenShared widens sol (a copy of it unless inPlace) against what every
+// worker has covered so far, and publishes it when it is new or changed:
+// its values join the shared cover, it joins the found solutions and
+// becomes e's base.
+func (e *engine) widenShared(st *valueSearch, sol []int32, inPlace bool) {
+	st.mu.Lock()
+	copy(e.cover, st.cover)
+	st.mu.Unlock()
+	if inPlace {
+		e.markSolution(sol)
+		e.widen(sol, true)
+	} else if sol = e.widen(sol, false); sol == nil {
+		return
+	}
+	st.mu.Lock()
+	for j, x := range e.cover {
+		st.cover[j] |= x
+	}
+	st.found = append(st.found, sol)
+	st.mu.Unlock()
+	e.base = sol
 }
 
 // uncovered appends to list the values of e's domains that cover does not
@@ -352,20 +362,7 @@ func (e *engine) searchValue(st *valueSearch, limit int64, v, a int32) {
 	e.pop()
 	switch r {
 	case resSat:
-		sol := slices.Clone(e.sol)
-		// Widen against what every worker has covered so far.
-		st.mu.Lock()
-		copy(e.cover, st.cover)
-		st.mu.Unlock()
-		e.markSolution(sol)
-		e.widen(sol, true)
-		st.mu.Lock()
-		for j, x := range e.cover {
-			st.cover[j] |= x
-		}
-		st.found = append(st.found, sol)
-		st.mu.Unlock()
-		e.base = sol
+		e.widenShared(st, slices.Clone(e.sol), true)
 	case resUnsat:
 		st.mu.Lock()
 		st.removed[k] |= bit
