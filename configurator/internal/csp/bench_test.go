@@ -34,17 +34,10 @@ func choiceSequence(tb testing.TB, c *Compiled, r *rand.Rand, times *choiceTimes
 		tb.Fatalf("initial valid domains: %v", err)
 	}
 	for {
-		var open []int
-		for v, d := range doms {
-			if len(d) > 1 {
-				open = append(open, v)
-			}
-		}
-		if len(open) == 0 {
+		v, a, ok := randomOffered(r, doms)
+		if !ok {
 			return
 		}
-		v := open[r.IntN(len(open))]
-		a := doms[v][r.IntN(len(doms[v]))]
 		start, cpu := time.Now(), processCPU()
 		if err := s.Assign(v, a); err != nil {
 			tb.Fatal(err)
@@ -56,6 +49,23 @@ func choiceSequence(tb testing.TB, c *Compiled, r *rand.Rand, times *choiceTimes
 			tb.Fatalf("valid domains after %d choices: %v", len(s.Choices()), err)
 		}
 	}
+}
+
+// randomOffered picks a random variable with more than one offered value
+// in doms and a random one of its values; false when every variable has
+// one value left.
+func randomOffered(r *rand.Rand, doms [][]int) (v, a int, ok bool) {
+	var open []int
+	for v, d := range doms {
+		if len(d) > 1 {
+			open = append(open, v)
+		}
+	}
+	if len(open) == 0 {
+		return 0, 0, false
+	}
+	v = open[r.IntN(len(open))]
+	return v, doms[v][r.IntN(len(doms[v]))], true
 }
 
 func quantileMs(durs []time.Duration, p float64) float64 {

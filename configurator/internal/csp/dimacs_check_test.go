@@ -107,17 +107,11 @@ func TestValidDomainsDIMACSAgreeWithDPLL(t *testing.T) {
 			require.True(t, ok)
 			require.Equal(t, want, got, "sequence %d after choices %v", seq, s.Choices())
 			checked++
-			var open []int
-			for v, dom := range got {
-				if len(dom) > 1 {
-					open = append(open, v)
-				}
-			}
-			if len(open) == 0 {
+			v, a, ok := randomOffered(r, got)
+			if !ok {
 				break
 			}
-			v := open[r.IntN(len(open))]
-			require.NoError(t, s.Assign(v, got[v][r.IntN(len(got[v]))]))
+			require.NoError(t, s.Assign(v, a))
 		}
 	}
 	require.Greater(t, checked, 5)

@@ -257,17 +257,11 @@ func TestReducedModelKeepsAnswers(t *testing.T) {
 				want[v] = appendValues([]int{}, valid[c.domOff[v]:c.domOff[v]+c.domNW[v]])
 			}
 			require.Equal(t, want, doms, "seed %d choices %v", seed, s.Choices())
-			var open []int
-			for v, d := range doms {
-				if len(d) > 1 {
-					open = append(open, v)
-				}
-			}
-			if len(open) == 0 {
+			v, a, ok := randomOffered(r, doms)
+			if !ok {
 				break
 			}
-			v := open[r.IntN(len(open))]
-			require.NoError(t, s.Assign(v, doms[v][r.IntN(len(doms[v]))]))
+			require.NoError(t, s.Assign(v, a))
 		}
 	}
 }
@@ -334,17 +328,10 @@ func TestParallelValidDomainsEqualSequential(t *testing.T) {
 			got, err := ps.ValidDomains()
 			require.NoError(t, err, "seed %d choices %v", seed, ps.Choices())
 			require.Equal(t, want, got, "seed %d choices %v", seed, ps.Choices())
-			var open []int
-			for v, d := range want {
-				if len(d) > 1 {
-					open = append(open, v)
-				}
-			}
-			if len(open) == 0 {
+			v, a, ok := randomOffered(r, want)
+			if !ok {
 				break
 			}
-			v := open[r.IntN(len(open))]
-			a := want[v][r.IntN(len(want[v]))]
 			require.NoError(t, ss.Assign(v, a))
 			require.NoError(t, ps.Assign(v, a))
 		}
