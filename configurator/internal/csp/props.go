@@ -335,15 +335,15 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 			continue
 		}
 		off, nw := c.domOff[x], c.domNW[x]
-		res := e.res[t.resOff+t.supOff[i]:]
-		sup := sup[t.supOff[i]*tnw:]
 		if nw == 1 && mem[off]&(mem[off]-1) == 0 {
 			continue
 		}
+		res := e.res[t.resOff+t.supOff[i]:]
+		sup := sup[t.supOff[i]*tnw:]
 		changed := false
 		for w := int32(0); w < nw; w++ {
 			dw := mem[off+w]
-			e.tmp[w] = e.supported(dw, w, res, sup, words, idx)
+			e.tmp[w] = supported(dw, w, res, sup, words, idx)
 			changed = changed || e.tmp[w] != dw
 		}
 		if changed {
@@ -366,7 +366,7 @@ func (e *engine) tablePos(p int32, t *tableData, force bool) bool {
 // at idx): res and sup are the position's residues and support bitsets,
 // indexed by value. A residue whose word still holds a supporting row is
 // enough; otherwise the current table is scanned and the residue updated.
-func (e *engine) supported(dw uint64, w int32, res []residue, sup, words []uint64, idx []int32) uint64 {
+func supported(dw uint64, w int32, res []residue, sup, words []uint64, idx []int32) uint64 {
 	tnw := int32(len(words))
 	keep := dw
 values:
