@@ -227,7 +227,9 @@
 //     value has the fewest (or most) rows: 9–12% more runs; after a value
 //     has failed as a decision in a query, preferring others in the
 //     query's later searches: 5–8% more runs (failures depend on the
-//     search's path more than on the value);
+//     search's path more than on the value); with two workers, a first
+//     fail limit of 64 instead of 16 (fewer values left for the pass after,
+//     where a worker may wait): p99 unchanged within the noise of six runs;
 //   - a copy of the model reduced to the rows alive at each costly query
 //     (959 table words become about 385): a millisecond to build, no
 //     faster per run; the propagation queue as a stack: 70% more runs;
