@@ -195,9 +195,9 @@
 //   - a session pool of 512 solutions instead of 128 (3% fewer searches)
 //     or widening 128 recent solutions instead of 32: no faster.
 //
-// Measured later by the propagator runs of 20 random configurations on one
-// worker (4.7 million; the costliest choice in a hundred: 82,000), and not
-// kept either:
+// Measured by the propagator runs of 20 random configurations on one
+// worker (4.7 million in all; the costliest choice in a hundred: 82,000),
+// and not kept either:
 //
 //   - going on from each solution for the same variable's other values
 //     (an enumeration with the covered values blocked, up to three
