@@ -49,27 +49,40 @@ func checkVersion(q *quote.Quote, version int64) error {
 // If-Match. A refused edit writes nothing. It answers the stored quote
 // with its ETag.
 func (s *server) edit(ctx context.Context, id Identity, w http.ResponseWriter, quoteID string, version int64, f func(q *quote.Quote) error) (int, any, error) {
-	q, err := s.kit.Store().Get(ctx, id.Tenant, quoteID)
+	q, err := s.changeQuote(ctx, id, w, quoteID, version, func(q *quote.Quote) error {
+		if err := f(q); err != nil {
+			return err
+		}
+		return s.kit.PriceQuote(ctx, q)
+	})
 	if err != nil {
 		return 0, nil, err
 	}
+	return http.StatusOK, q, nil
+}
+
+// changeQuote applies f to the tenant's quote and stores it, only if it is
+// still at version (from If-Match); a refused or failed change writes
+// nothing. It returns the stored quote, and sets its ETag on w.
+func (s *server) changeQuote(ctx context.Context, id Identity, w http.ResponseWriter, quoteID string, version int64, f func(q *quote.Quote) error) (*quote.Quote, error) {
+	q, err := s.kit.Store().Get(ctx, id.Tenant, quoteID)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkVersion(q, version); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	if err := f(q); err != nil {
-		return 0, nil, err
-	}
-	if err := s.kit.PriceQuote(ctx, q); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	if err := s.kit.SaveQuote(ctx, id.User, q); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	if q, err = s.kit.Store().Get(ctx, id.Tenant, q.ID); err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	w.Header().Set("ETag", etag(q))
-	return http.StatusOK, q, nil
+	return q, nil
 }
 
 // updateQuote replaces a draft quote's title, account, currency and lines,

@@ -104,23 +104,13 @@ func (s *server) recalculate(ctx context.Context, id Identity, w http.ResponseWr
 	if err := s.decodeOptional(w, r, &req); err != nil {
 		return 0, nil, err
 	}
-	q, err := s.kit.Store().Get(ctx, id.Tenant, r.PathValue("id"))
+	var diff quote.Diff
+	q, err := s.changeQuote(ctx, id, w, r.PathValue("id"), version, func(q *quote.Quote) (err error) {
+		diff, err = q.Reprice(ctx, s.kit.Engines(), s.now(), req.MoveToCurrent)
+		return err
+	})
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := checkVersion(q, version); err != nil {
-		return 0, nil, err
-	}
-	diff, err := q.Reprice(ctx, s.kit.Engines(), s.now(), req.MoveToCurrent)
-	if err != nil {
-		return 0, nil, err
-	}
-	if err := s.kit.SaveQuote(ctx, id.User, q); err != nil {
-		return 0, nil, err
-	}
-	if q, err = s.kit.Store().Get(ctx, id.Tenant, q.ID); err != nil {
-		return 0, nil, err
-	}
-	w.Header().Set("ETag", etag(q))
 	return http.StatusOK, Recalculated{Quote: q, Changes: diff}, nil
 }
