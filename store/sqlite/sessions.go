@@ -241,16 +241,7 @@ func (ss *Sessions) Get(ctx context.Context, tenant, id string) ([]byte, int64, 
 		version int64
 	)
 	err := ss.get.QueryRowContext(ctx, tenant, id).Scan(&state, &version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, 0, record.SessionNotFound("get", id)
-	}
-	if err != nil {
-		return nil, 0, fmt.Errorf("get session %s: %w", id, err)
-	}
-	if state == nil {
-		state = []byte{}
-	}
-	return state, version, nil
+	return record.SessionRead(id, state, version, err, sql.ErrNoRows)
 }
 
 // Put stores a session's state if its version is still version and

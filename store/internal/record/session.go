@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/cpqkit/cpq/store"
@@ -24,6 +25,23 @@ func CheckSessionPut(tenant, id string, version int64) error {
 // SessionNotFound is the error of a session the tenant does not have.
 func SessionNotFound(op, id string) error {
 	return fmt.Errorf("%s session %s: %w", op, id, store.ErrSessionNotFound)
+}
+
+// SessionRead turns the scan of a session row (its state and version, and
+// the scan's error) into what Get returns: noRows is the driver's error
+// for no row, reported as a session not found; a NULL state reads as
+// empty.
+func SessionRead(id string, state []byte, version int64, err, noRows error) ([]byte, int64, error) {
+	if errors.Is(err, noRows) {
+		return nil, 0, SessionNotFound("get", id)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("get session %s: %w", id, err)
+	}
+	if state == nil {
+		state = []byte{}
+	}
+	return state, version, nil
 }
 
 // SessionConflict is the error of a write that named a version the
