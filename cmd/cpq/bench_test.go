@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cpqkit/cpq/internal/sample"
 )
 
 // TestBenchQuick runs every scenario, scaled down, and reads the JSON
@@ -115,7 +117,7 @@ func TestBenchGeneratedModels(t *testing.T) {
 	assert.Contains(t, x, `<domain name="D0" nbValues="5">0..4</domain>`, "the first variable has the largest domain")
 	// The large catalog: 2 constraints per product, the other rules price
 	// rules.
-	c := string(largeCatalog(10, 50))
+	c := string(sample.LargeCatalog(10, 50))
 	assert.Equal(t, 10, strings.Count(c, "  - sku: P-"))
 	assert.Equal(t, 20, strings.Count(c, "      - id: c"))
 	assert.Equal(t, 50-20, strings.Count(c, "  - id: rule"))

@@ -1,6 +1,7 @@
 // Package sample makes the sample quotes the storage conformance suite and
-// the benchmarks of cpq bench store: the same on every call, holding what a
-// store could get wrong.
+// the benchmarks of cpq bench store, and the large generated catalog the
+// catalog benchmarks and cpq bench load: the same on every call, holding
+// what a store (or a loader) could get wrong.
 package sample
 
 import (
