@@ -35,17 +35,10 @@ type ApprovalStore interface {
 // moment. newStore returns a fresh, empty store for each subtest.
 func RunApproval(t *testing.T, newStore func(t testing.TB) ApprovalStore) {
 	t.Helper()
-	for _, st := range approvalTests {
-		t.Run(st.name, func(t *testing.T) { st.run(t, newStore(t)) })
-	}
+	runSubtests(t, approvalTests, newStore)
 }
 
-type approvalSubtest struct {
-	name string
-	run  func(t *testing.T, s ApprovalStore)
-}
-
-var approvalTests = []approvalSubtest{
+var approvalTests = []subtest[ApprovalStore]{
 	{"CreateAndRead", testApprovalCreateAndRead},
 	{"CreateRefuses", testApprovalCreateRefuses},
 	{"UpdateIsOptimistic", testApprovalUpdate},

@@ -17,7 +17,7 @@ import (
 // Writers is how many goroutines the concurrency tests run at once.
 const Writers = 50
 
-var concurrencyTests = []subtest{
+var concurrencyTests = []subtest[Store]{
 	{"OneWinnerPerVersion", testOneWinnerPerVersion},
 	{"NoLostUpdates", testNoLostUpdates},
 	{"TransactionsKeepEventsOfWinnersOnly", testConcurrentTxEvents},

@@ -12,7 +12,7 @@ import (
 	"github.com/cpqkit/cpq/quote"
 )
 
-var listTests = []subtest{
+var listTests = []subtest[Store]{
 	{"Filters", testListFilters},
 	{"Pagination", testListPagination},
 	{"DefaultPageSize", testListDefaultPageSize},

@@ -14,7 +14,7 @@ import (
 	"github.com/cpqkit/cpq/quote"
 )
 
-var outboxTests = []subtest{
+var outboxTests = []subtest[Store]{
 	{"InOrderPerQuote", testOutboxOrder},
 	{"Leases", testOutboxLeases},
 	{"RetriesAndDeadLetters", testOutboxRetries},

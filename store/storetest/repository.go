@@ -17,7 +17,7 @@ const (
 	globex = "globex"
 )
 
-var repositoryTests = []subtest{
+var repositoryTests = []subtest[Store]{
 	{"CreateAndGet", testCreateAndGet},
 	{"CreateRefusesDuplicates", testCreateRefusesDuplicates},
 	{"CreateRefusesInvalid", testCreateRefusesInvalid},

@@ -10,7 +10,7 @@ import (
 	"github.com/cpqkit/cpq/quote"
 )
 
-var sealTests = []subtest{
+var sealTests = []subtest[Store]{
 	{"ReadBackWithTheSameSeal", testSealReadBack},
 }
 

@@ -51,17 +51,10 @@ type SessionStore interface {
 // its clean-up with t.Cleanup.
 func RunSessions(t *testing.T, newSessions func(t testing.TB) SessionStore) {
 	t.Helper()
-	for _, st := range sessionTests {
-		t.Run(st.name, func(t *testing.T) { st.run(t, newSessions(t)) })
-	}
+	runSubtests(t, sessionTests, newSessions)
 }
 
-type sessionSubtest struct {
-	name string
-	run  func(t *testing.T, s SessionStore)
-}
-
-var sessionTests = []sessionSubtest{
+var sessionTests = []subtest[SessionStore]{
 	{"CreateAndRead", testSessionCreateAndRead},
 	{"CreateRefusedWhenExists", testSessionCreateTwice},
 	{"UpdateIsOptimistic", testSessionUpdate},

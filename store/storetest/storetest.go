@@ -28,7 +28,7 @@ func Run(t *testing.T, newStore func(t testing.TB) Store) {
 	t.Helper()
 	groups := []struct {
 		name  string
-		tests []subtest
+		tests []subtest[Store]
 	}{
 		{"Repository", repositoryTests},
 		{"List", listTests},
@@ -39,17 +39,22 @@ func Run(t *testing.T, newStore func(t testing.TB) Store) {
 		{"Seal", sealTests},
 	}
 	for _, g := range groups {
-		t.Run(g.name, func(t *testing.T) {
-			for _, st := range g.tests {
-				t.Run(st.name, func(t *testing.T) { st.run(t, newStore(t)) })
-			}
-		})
+		t.Run(g.name, func(t *testing.T) { runSubtests(t, g.tests, newStore) })
 	}
 }
 
-type subtest struct {
+// subtest is one test of a suite over stores of type S.
+type subtest[S any] struct {
 	name string
-	run  func(t *testing.T, s Store)
+	run  func(t *testing.T, s S)
+}
+
+// runSubtests runs each test as a subtest of t on a fresh store.
+func runSubtests[S any](t *testing.T, tests []subtest[S], newStore func(t testing.TB) S) {
+	t.Helper()
+	for _, st := range tests {
+		t.Run(st.name, func(t *testing.T) { st.run(t, newStore(t)) })
+	}
 }
 
 // T0 is the time the suite's quotes and events are made at.

@@ -10,7 +10,7 @@ import (
 	"github.com/cpqkit/cpq/quote"
 )
 
-var tenantTests = []subtest{
+var tenantTests = []subtest[Store]{
 	{"SameIDsInTwoTenants", testTenantsSameIDs},
 	{"NoReadsAcross", testTenantsNoReadsAcross},
 	{"NoWritesAcross", testTenantsNoWritesAcross},

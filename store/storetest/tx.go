@@ -13,7 +13,7 @@ import (
 	"github.com/cpqkit/cpq/quote"
 )
 
-var txTests = []subtest{
+var txTests = []subtest[Store]{
 	{"CommitsQuotesAndEvents", testTxCommits},
 	{"RollsBackOnError", testTxRollsBackOnError},
 	{"RollsBackOnCancelledContext", testTxRollsBackOnCancel},
