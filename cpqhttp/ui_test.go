@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cpqkit/cpq/cpqhttp"
+	"github.com/cpqkit/cpq/pricing"
 	"github.com/cpqkit/cpq/render"
 )
 
@@ -201,6 +202,21 @@ func TestInterfaceMessagesInBothLanguages(t *testing.T) {
 		resp.Body.Close()
 		for _, key := range usedKeys(string(body)) {
 			assert.Contains(t, en, key, "%s uses %s", path, key)
+		}
+	}
+}
+
+// Every kind of waterfall step has a label in both languages.
+func TestInterfaceLabelsEveryStepKind(t *testing.T) {
+	srv, _ := newUIServer(t, render.Config{})
+	resp, err := http.Get(srv.URL + "/ui/i18n.js")
+	require.NoError(t, err)
+	src, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, lang := range []string{"en", `"zh-CN"`} {
+		keys := messageKeys(t, string(src), lang)
+		for _, k := range pricing.StepKinds() {
+			assert.Contains(t, keys, "kind."+string(k), lang)
 		}
 	}
 }

@@ -107,6 +107,13 @@ const (
 	StepRounding   StepKind = "rounding"   // rounding by the catalog's policy
 )
 
+// StepKinds returns every kind of waterfall step, in the order they
+// happen: for a host that labels or filters the steps.
+func StepKinds() []StepKind {
+	return []StepKind{StepList, StepCost, StepMarkup, StepMargin, StepBound, StepContracted, StepSurcharge,
+		StepProration, StepUplift, StepConversion, StepRule, StepSchedule, StepManual, StepHeader, StepRounding}
+}
+
 // Step is one step of a line's waterfall. Before and After are the line's
 // amount (not the unit price) around the step.
 type Step struct {
