@@ -89,8 +89,9 @@
 // of the guess; repairing tables by single values took 10–15% more time
 // on the synthetic model, while on automotive01 dom/wdeg instead of repairs
 // took four times as long). A value whose search fails is removed at once
-// and propagated, which strengthens the later checks; searches run in
-// passes with growing fail limits, so hard values are proven last. Results
+// and propagated, which strengthens the later checks; a search that
+// reaches its fail limit gives up, and its value is retried after the
+// others with a larger limit, so hard values are proven last. Results
 // are kept per set of choices: valid domains only shrink as choices are
 // added, so an earlier result for a subset of the choices bounds the
 // search, and one for a superset gives witnesses.
@@ -106,8 +107,13 @@
 // widened, cover most of the small variables' values: about 7% fewer
 // propagator runs at p99 than index order). A value another worker has
 // covered is skipped; a refuted one is removed from every worker's domains
-// at the end of the pass, and a value that a worker's own refutations have
-// already removed counts as refuted. Widening reads every worker's cover.
+// before its next search, and a value that a worker's own refutations have
+// already removed counts as refuted. Values whose search gave up are
+// retried with a larger fail limit by whichever worker is free first: a
+// worker with nothing left waits while another searches, with no barrier
+// between fail limits (with one at the end of each round of a limit, a
+// worker idled while the other finished its last search: p99 1–2 ms
+// higher). Widening reads every worker's cover.
 // On the synthetic model two workers do about 5–10% more work than one (a
 // search in flight may find a value another worker's solution covers) and
 // halve the latency of the costly queries. Starting helpers only after half
@@ -228,7 +234,7 @@
 //     has failed as a decision in a query, preferring others in the
 //     query's later searches: 5–8% more runs (failures depend on the
 //     search's path more than on the value); with two workers, a first
-//     fail limit of 64 instead of 16 (fewer values left for the pass after,
+//     fail limit of 64 instead of 16 (fewer values left to retry,
 //     where a worker may wait): p99 unchanged within the noise of six runs;
 //   - a copy of the model reduced to the rows alive at each costly query
 //     (959 table words become about 385): a millisecond to build, no

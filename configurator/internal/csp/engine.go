@@ -57,9 +57,13 @@ type engine struct {
 	staticVar bool      // choose variables in index order
 	firstVars []int32   // variables to decide before any other
 	fails     int64
-	joined    bool  // a helper that has joined its query (see searchValues)
-	lost      bool  // a helper that panicked, not to be used again
-	failLimit int64 // <0: unlimited
+	joined    bool // a helper that has joined its query (see searchValues)
+	lost      bool // a helper that panicked, not to be used again
+	// seenRemove is how many refutations of its query's workers the
+	// engine has applied (see syncRemoved); removedCopy is scratch.
+	seenRemove  int
+	removedCopy []uint64
+	failLimit   int64 // <0: unlimited
 
 	// tracking: which propagators a failure depends on
 	tracking bool

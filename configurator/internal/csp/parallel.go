@@ -19,7 +19,7 @@ import (
 // joins at the query's propagated state; the workers widen the recent
 // solutions, then take values from a common list. A value that a solution
 // of another worker covers is skipped, and a refuted one is removed from
-// every worker's domains at the end of the pass. The answer does not
+// every worker's domains before its next search. The answer does not
 // depend on how the work is shared out: each value is covered by a
 // solution or refuted by an exhaustive search, whichever worker takes it.
 
@@ -40,14 +40,20 @@ type valueSearch struct {
 	pools [][][]int32 // known solutions of the model (read only)
 
 	recent [][]int32 // solutions to widen first, most recent last
-	list   []int32   // the pass's values to search, as (variable, value) pairs
+	list   []int32   // the values to search, as (variable, value) pairs
 	next   atomic.Int64
 
 	mu      sync.Mutex
-	cover   []uint64 // values covered by a solution (domain layout)
-	removed []uint64 // values proven impossible (domain layout)
+	wake    sync.Cond // on mu: a retry was queued, a worker finished, or stop
+	cover   []uint64  // values covered by a solution (domain layout)
+	removed []uint64  // values proven impossible (domain layout)
+	nRemove int       // how many times removed has grown
 	found   [][]int32
-	pending bool // a search gave up: another pass is needed
+	// retry[l] holds the values whose search with fail limit
+	// passLimits[l-1] gave up, to be searched with passLimits[l].
+	retry   [len(passLimits)][]int32
+	busy    int  // workers searching a value
+	stopped bool // see stop
 	broken  bool // a worker's state became inconsistent (cannot happen)
 	// panicked is the first panic of a helper, raised again on the
 	// query's own goroutine, where the host can recover it.
@@ -57,6 +63,10 @@ type valueSearch struct {
 // stop makes every worker stop after its current item.
 func (st *valueSearch) stop() {
 	st.next.Store(1 << 40)
+	st.mu.Lock()
+	st.stopped = true
+	st.wake.Broadcast()
+	st.mu.Unlock()
 }
 
 // guard runs f, helper h's share of a stage. A panic stops the query's
@@ -125,13 +135,15 @@ func (c *Compiled) release(h *engine) {
 
 // searchValues is steps 2 and 3 of computeValid. It widens the recent
 // solutions (most recent first), then covers or refutes every value in e's
-// domains that e.cover does not hold, in passes with growing fail limits,
-// and leaves e at the query's level with the refuted values removed. It
+// domains that e.cover does not hold, retrying with growing fail limits
+// the values whose search gave up, and leaves e at the query's level with the refuted values removed. It
 // returns found with the new solutions appended, and false if e's state
 // became inconsistent (which cannot happen while a solution is known).
 func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]int32) ([][]int32, bool) {
 	c := e.c
 	st := &valueSearch{pools: pools, found: found, main: e, recent: recent}
+	st.wake.L = &st.mu
+	e.seenRemove = 0
 	st.cover = slices.Clone(e.cover)
 	st.removed = make([]uint64, len(e.cover))
 	workers := []*engine{e}
@@ -191,25 +203,13 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 		}
 	}
 	run(func(w *engine) { w.widenRecent(st) })
-	for _, limit := range passLimits {
-		st.list = e.uncovered(st.list[:0], st.cover)
-		if len(st.list) == 0 {
-			break
-		}
+	st.list = e.uncovered(st.list[:0], st.cover)
+	if len(st.list) > 0 {
 		st.next.Store(0)
-		st.pending = false
-		run(func(w *engine) { w.searchPass(st, limit) })
-		if st.broken {
-			return st.found, false
-		}
-		for _, w := range workers {
-			if (w == e || w.joined) && !w.removeAll(st.removed) {
-				return st.found, false
-			}
-		}
-		if !st.pending {
-			break
-		}
+		run(func(w *engine) { w.searchAll(st) })
+	}
+	if st.broken || !e.removeAll(st.removed) {
+		return st.found, false
 	}
 	return st.found, true
 }
@@ -295,6 +295,7 @@ func (h *engine) join(doms []uint64, chosen []bool, base []int32, cs []Choice) b
 		return false
 	}
 	copy(h.chosen, chosen)
+	h.seenRemove = 0
 	h.guided = true
 	h.base = base
 	return true
@@ -319,32 +320,93 @@ func (e *engine) removeAll(removed []uint64) bool {
 	return e.propagate()
 }
 
-// searchPass takes values from the shared list until it is exhausted and
-// searches each one still open with the pass's fail limit.
-func (e *engine) searchPass(st *valueSearch, limit int64) {
+// searchAll takes values until none are left and searches each one still
+// open: first the values of the list with the first fail limit, then the
+// values whose search gave up, with the next limit. A worker with nothing
+// left waits while others search, since their searches may give up values
+// for it to retry; there is no barrier between limits. Before each search
+// it applies the refutations of the other workers.
+func (e *engine) searchAll(st *valueSearch) {
 	for {
-		i := int(st.next.Add(1) - 1)
-		if 2*i >= len(st.list) {
+		level, v, a, ok := st.take(e)
+		if !ok {
 			return
 		}
-		if e == st.main {
-			st.spawn(len(st.list)/2 - i)
+		if !e.syncRemoved(st) {
+			st.mu.Lock()
+			st.broken = true
+			st.busy--
+			st.mu.Unlock()
+			st.stop()
+			return
 		}
-		e.searchValue(st, limit, st.list[2*i], st.list[2*i+1])
+		e.searchValue(st, level, v, a)
 	}
 }
 
-// searchValue covers or refutes v = a, unless another worker has covered
-// it, or this worker's refutations have ruled it out already.
-func (e *engine) searchValue(st *valueSearch, limit int64, v, a int32) {
+// take returns the next value to search and the index of its fail limit
+// in passLimits, counting e as busy, or false when nothing is left (or the
+// workers are stopped).
+func (st *valueSearch) take(e *engine) (int, int32, int32, bool) {
+	if i := int(st.next.Add(1) - 1); 2*i < len(st.list) {
+		if e == st.main {
+			st.spawn(len(st.list)/2 - i)
+		}
+		st.mu.Lock()
+		st.busy++
+		st.mu.Unlock()
+		return 0, st.list[2*i], st.list[2*i+1], true
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for !st.stopped {
+		for l := 1; l < len(st.retry); l++ {
+			if q := st.retry[l]; len(q) > 0 {
+				st.retry[l] = q[2:]
+				st.busy++
+				return l, q[0], q[1], true
+			}
+		}
+		if st.busy == 0 {
+			return 0, 0, 0, false
+		}
+		st.wake.Wait()
+	}
+	return 0, 0, 0, false
+}
+
+// syncRemoved applies to e the values other workers have refuted since
+// its last look (e is between searches, at the query's level).
+func (e *engine) syncRemoved(st *valueSearch) bool {
+	st.mu.Lock()
+	if st.nRemove == e.seenRemove {
+		st.mu.Unlock()
+		return true
+	}
+	e.seenRemove = st.nRemove
+	removed := append(e.removedCopy[:0], st.removed...)
+	st.mu.Unlock()
+	e.removedCopy = removed
+	return e.removeAll(removed)
+}
+
+// searchValue covers or refutes v = a with the fail limit
+// passLimits[level], unless another worker has covered it, or this
+// worker's refutations have ruled it out already; a search that gives up
+// queues the value for the next limit.
+func (e *engine) searchValue(st *valueSearch, level int, v, a int32) {
 	k := e.c.domOff[v] + a>>6
 	bit := uint64(1) << (a & 63)
 	st.mu.Lock()
 	done := st.cover[k]&bit != 0
 	if !done && e.mem[k]&bit == 0 {
 		// Propagating this worker's refutations removed it.
-		st.removed[k] |= bit
+		e.refuted(st, k, bit)
 		done = true
+	}
+	if done {
+		st.busy--
+		st.wake.Broadcast()
 	}
 	st.mu.Unlock()
 	if done {
@@ -356,7 +418,7 @@ func (e *engine) searchValue(st *valueSearch, limit int64, v, a int32) {
 	r := resUnsat
 	e.push()
 	if e.assign(v, a, -1) && e.propagate() {
-		e.failLimit = limit
+		e.failLimit = passLimits[level]
 		r = e.search()
 	}
 	e.pop()
@@ -364,9 +426,6 @@ func (e *engine) searchValue(st *valueSearch, limit int64, v, a int32) {
 	case resSat:
 		e.widenShared(st, slices.Clone(e.sol), true)
 	case resUnsat:
-		st.mu.Lock()
-		st.removed[k] |= bit
-		st.mu.Unlock()
 		// Propagating the refutation strengthens this worker's later
 		// searches. It cannot fail while a solution is known; if it did,
 		// the query would fail rather than trust this worker's domains.
@@ -374,12 +433,33 @@ func (e *engine) searchValue(st *valueSearch, limit int64, v, a int32) {
 			e.clearQueues()
 			st.mu.Lock()
 			st.broken = true
+			st.busy--
 			st.mu.Unlock()
-			st.next.Store(int64(len(st.list)))
+			st.stop()
+			return
 		}
-	case resAborted:
-		st.mu.Lock()
-		st.pending = true
-		st.mu.Unlock()
 	}
+	st.mu.Lock()
+	switch r {
+	case resUnsat:
+		e.refuted(st, k, bit)
+	case resAborted:
+		st.retry[level+1] = append(st.retry[level+1], v, a)
+	}
+	st.busy--
+	st.wake.Broadcast()
+	st.mu.Unlock()
+}
+
+// refuted publishes that the value at word k, bit, of the domain layout
+// is impossible and already removed from e's domains (st.mu held).
+func (e *engine) refuted(st *valueSearch, k int32, bit uint64) {
+	if st.removed[k]&bit != 0 {
+		return
+	}
+	st.removed[k] |= bit
+	if e.seenRemove == st.nRemove {
+		e.seenRemove++
+	}
+	st.nRemove++
 }

@@ -18,13 +18,15 @@ import (
 //     guided by a known solution that holds it (its witness under earlier
 //     choices); the solution found is widened in turn. A search that fails
 //     proves the value impossible, which is removed at once and propagated,
-//     strengthening the later checks. Searches run in passes with growing
-//     fail limits so that hard values are proven last.
+//     strengthening the later checks. Searches start with a small fail
+//     limit; a value whose search gives up is retried, after the others,
+//     with a larger one, so that hard values are proven last.
 //
 // Steps 2 and 3 are shared among workers on other goroutines when a query
 // proves costly (parallel.go).
 
-// Fail limits of the successive passes over unresolved values.
+// Fail limits of the successive searches of a value: the first, then
+// those of each retry after the search gave up.
 var passLimits = [...]int64{16, 256, 4096, -1}
 
 // widenTries is how many recent known solutions are widened.
