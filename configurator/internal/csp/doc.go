@@ -109,11 +109,13 @@
 // covered is skipped; a refuted one is removed from every worker's domains
 // before its next search, and a value that a worker's own refutations have
 // already removed counts as refuted. Values whose search gave up are
-// retried with a larger fail limit by whichever worker is free first: a
-// worker with nothing left waits while another searches, with no barrier
-// between fail limits (with one at the end of each round of a limit, a
-// worker idled while the other finished its last search: p99 1–2 ms
-// higher). Widening reads every worker's cover.
+// retried with a larger fail limit by whichever worker is free first,
+// while the other may still be searching with the smaller limit (waiting
+// for all searches of a limit to end before the retries, a worker idled
+// while the other finished its last search: p99 1–2 ms higher); only the
+// third and later limits wait for the searches with lower limits, so that
+// the hardest values are proven with every other refutation applied.
+// Widening reads every worker's cover.
 // On the synthetic model two workers do about 5–10% more work than one (a
 // search in flight may find a value another worker's solution covers) and
 // halve the latency of the costly queries. Starting helpers only after half
