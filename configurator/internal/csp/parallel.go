@@ -164,13 +164,15 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 		if len(workers) >= limitWorkers || left < minValuesPerWorker || time.Since(start) < helperDelay {
 			return
 		}
-		// A helper starts with the session engine's variable weights,
-		// which record this configuration's failures, not those of
-		// whichever queries the helper served before (with its own, an
-		// unsatisfiable hard value of one synthetic query took 250–800
-		// fails instead of 30–70, in half of the runs).
+		// A helper starts with the session engine's variable weights and
+		// phases, which record this configuration's failures and
+		// solutions, not those of whichever queries the helper served
+		// before (with its own weights, an unsatisfiable hard value of one
+		// synthetic query took 250–800 fails instead of 30–70, in half of
+		// the runs).
 		doms, chosen, base := slices.Clone(e.mem[:c.ufLimOff]), e.chosen, e.base
 		wdeg := slices.Clone(e.wdeg)
+		phase := slices.Clone(e.phase)
 		for len(workers) < limitWorkers {
 			h := c.helper()
 			h.joined = false
@@ -179,6 +181,7 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 			wg.Go(func() {
 				st.guard(h, func() {
 					copy(h.wdeg, wdeg)
+					copy(h.phase, phase)
 					if h.join(doms, chosen, base, cs) {
 						h.joined = true
 						f(h)
