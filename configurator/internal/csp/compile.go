@@ -53,6 +53,7 @@ type Compiled struct {
 	}
 
 	parent   *Compiled    // for a reduced copy, the model it was reduced from
+	dropped  []bool       // for a reduced copy: propagators never run (see subsume)
 	parallel atomic.Int32 // see SetParallelism
 	helpers  sync.Pool    // idle helper engines (see searchValues)
 }

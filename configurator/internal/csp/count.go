@@ -214,6 +214,9 @@ func (k *counter) countComponent(comp component) (*big.Int, bool) {
 func (e *engine) entailed(p int32) bool {
 	pp := &e.props[p]
 	c := e.c
+	if c.dropped != nil && c.dropped[p] {
+		return true
+	}
 	switch pp.kind {
 	case propNone:
 		return true

@@ -130,10 +130,14 @@
 // takes, or that propagation removes once the domains are restricted to the
 // valid values, is part of no solution under any choices and is dropped
 // (synthetic model: 200,000 rows in 3,176 words become 57,000 in 959;
-// about 15% less time per query). Row membership checks keep the full
-// tables, so every witness is checked against the model's own constraints;
-// Explain, Conflicts and Redundant, which disable constraints, use the full
-// model.
+// about 15% less time per query). A positive table whose scope lies
+// within another's is then folded into it: the larger table keeps only the
+// rows whose projection the smaller one allows, and the smaller one is no
+// longer propagated (13 of the synthetic model's 100 tables; 7% fewer
+// propagator runs, 3–4% less time on one worker). Row membership checks
+// keep the full tables, and every table, so every witness is checked
+// against the model's own constraints; Explain, Conflicts and Redundant,
+// which disable constraints, use the full model.
 //
 // Where a costly query goes (synthetic model, choices over 20 ms on one
 // worker, mostly among the first five of a configuration): about 100
