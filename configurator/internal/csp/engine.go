@@ -60,10 +60,10 @@ type engine struct {
 	joined    bool // a helper that has joined its query (see searchValues)
 	lost      bool // a helper that panicked, not to be used again
 	// seenRemove is how many refutations of its query's workers the
-	// engine has applied (see syncRemoved); removedCopy is scratch.
-	seenRemove  int
-	removedCopy []uint64
-	failLimit   int64 // <0: unlimited
+	// engine has applied (see syncRemoved); refuteBuf is scratch.
+	seenRemove int
+	refuteBuf  []int32
+	failLimit  int64 // <0: unlimited
 
 	// tracking: which propagators a failure depends on
 	tracking bool

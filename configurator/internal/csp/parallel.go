@@ -47,14 +47,20 @@ type valueSearch struct {
 	wake    sync.Cond // on mu: a retry was queued, a worker finished, or stop
 	cover   []uint64  // values covered by a solution (domain layout)
 	removed []uint64  // values proven impossible (domain layout)
-	nRemove int       // how many times removed has grown
-	found   [][]int32
+	refutes []int32   // the values in removed, in the order found, as (variable, value) pairs
+	// nRefutes is len(refutes)/2, read without the lock.
+	nRefutes atomic.Int64
+	found    [][]int32
 	// retry[l] holds the values whose search with fail limit
 	// passLimits[l-1] gave up, to be searched with passLimits[l].
-	retry   [len(passLimits)][]int32
-	busy    [len(passLimits)]int // workers searching a value, by fail limit
-	stopped bool                 // see stop
-	broken  bool                 // a worker's state became inconsistent (cannot happen)
+	retry [len(passLimits)][]int32
+	// busy counts the workers searching a value, by fail limit. It goes
+	// down (and wake is signalled) with mu held, so that a worker that
+	// finds nothing to take and others busy cannot miss the end of their
+	// searches; it may go up without mu.
+	busy    [len(passLimits)]atomic.Int32
+	stopped bool // see stop
+	broken  bool // a worker's state became inconsistent (cannot happen)
 	// panicked is the first panic of a helper, raised again on the
 	// query's own goroutine, where the host can recover it.
 	panicked error
@@ -218,7 +224,7 @@ func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]
 		st.next.Store(0)
 		run(func(w *engine) { w.searchAll(st) })
 	}
-	if st.broken || !e.removeAll(st.removed) {
+	if st.broken || !e.syncRemoved(st) {
 		return st.found, false
 	}
 	return st.found, true
@@ -311,25 +317,6 @@ func (h *engine) join(doms []uint64, chosen []bool, base []int32, cs []Choice) b
 	return true
 }
 
-// removeAll removes the values in removed (domain layout) from e's domains
-// and propagates.
-func (e *engine) removeAll(removed []uint64) bool {
-	c := e.c
-	for v := range c.domSize {
-		off, nw := c.domOff[v], c.domNW[v]
-		hit := false
-		for w := int32(0); w < nw; w++ {
-			hit = hit || e.mem[off+w]&removed[off+w] != 0
-			e.tmp[w] = ^removed[off+w]
-		}
-		if hit && !e.restrict(int32(v), e.tmp[:nw], -1) {
-			e.clearQueues()
-			return false
-		}
-	}
-	return e.propagate()
-}
-
 // waitLower is the index in passLimits from which a retry waits until the
 // searches with lower limits are done: the hardest values are then
 // searched with every refutation of the other values applied. (On the
@@ -353,7 +340,7 @@ func (e *engine) searchAll(st *valueSearch) {
 		if !e.syncRemoved(st) {
 			st.mu.Lock()
 			st.broken = true
-			st.busy[level]--
+			st.busy[level].Add(-1)
 			st.mu.Unlock()
 			st.stop()
 			return
@@ -372,22 +359,20 @@ func (st *valueSearch) take(e *engine) (int, int32, int32, bool) {
 		if e == st.main {
 			st.spawn(len(st.list)/2 - i)
 		}
-		st.mu.Lock()
-		st.busy[0]++
-		st.mu.Unlock()
+		st.busy[0].Add(1)
 		return 0, st.list[2*i], st.list[2*i+1], true
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for !st.stopped {
-		lower := st.busy[0] // searches in flight with a lower limit
+		lower := st.busy[0].Load() // searches in flight with a lower limit
 		for l := 1; l < len(st.retry); l++ {
 			if q := st.retry[l]; len(q) > 0 && (l < waitLower || lower == 0) {
 				st.retry[l] = q[2:]
-				st.busy[l]++
+				st.busy[l].Add(1)
 				return l, q[0], q[1], true
 			}
-			lower += st.busy[l]
+			lower += st.busy[l].Load()
 		}
 		if lower == 0 {
 			return 0, 0, 0, false
@@ -398,18 +383,23 @@ func (st *valueSearch) take(e *engine) (int, int32, int32, bool) {
 }
 
 // syncRemoved applies to e the values other workers have refuted since
-// its last look (e is between searches, at the query's level).
+// its last look (e is between searches, at the query's level, or done).
 func (e *engine) syncRemoved(st *valueSearch) bool {
-	st.mu.Lock()
-	if st.nRemove == e.seenRemove {
-		st.mu.Unlock()
+	if int64(e.seenRemove) == st.nRefutes.Load() {
 		return true
 	}
-	e.seenRemove = st.nRemove
-	removed := append(e.removedCopy[:0], st.removed...)
+	st.mu.Lock()
+	news := append(e.refuteBuf[:0], st.refutes[2*e.seenRemove:]...)
+	e.seenRemove = len(st.refutes) / 2
 	st.mu.Unlock()
-	e.removedCopy = removed
-	return e.removeAll(removed)
+	e.refuteBuf = news
+	for i := 0; i < len(news); i += 2 {
+		if !e.remove(news[i], news[i+1], -1) {
+			e.clearQueues()
+			return false
+		}
+	}
+	return e.propagate()
 }
 
 // searchValue covers or refutes v = a with the fail limit
@@ -423,11 +413,11 @@ func (e *engine) searchValue(st *valueSearch, level int, v, a int32) {
 	done := st.cover[k]&bit != 0
 	if !done && e.mem[k]&bit == 0 {
 		// Propagating this worker's refutations removed it.
-		e.refuted(st, k, bit)
+		e.refuted(st, v, a, k, bit)
 		done = true
 	}
 	if done {
-		st.busy[level]--
+		st.busy[level].Add(-1)
 		st.wake.Broadcast()
 	}
 	st.mu.Unlock()
@@ -455,7 +445,7 @@ func (e *engine) searchValue(st *valueSearch, level int, v, a int32) {
 			e.clearQueues()
 			st.mu.Lock()
 			st.broken = true
-			st.busy[level]--
+			st.busy[level].Add(-1)
 			st.mu.Unlock()
 			st.stop()
 			return
@@ -464,24 +454,25 @@ func (e *engine) searchValue(st *valueSearch, level int, v, a int32) {
 	st.mu.Lock()
 	switch r {
 	case resUnsat:
-		e.refuted(st, k, bit)
+		e.refuted(st, v, a, k, bit)
 	case resAborted:
 		st.retry[level+1] = append(st.retry[level+1], v, a)
 	}
-	st.busy[level]--
+	st.busy[level].Add(-1)
 	st.wake.Broadcast()
 	st.mu.Unlock()
 }
 
-// refuted publishes that the value at word k, bit, of the domain layout
-// is impossible and already removed from e's domains (st.mu held).
-func (e *engine) refuted(st *valueSearch, k int32, bit uint64) {
+// refuted publishes that v = a (word k, bit, of the domain layout) is
+// impossible and already removed from e's domains (st.mu held).
+func (e *engine) refuted(st *valueSearch, v, a, k int32, bit uint64) {
 	if st.removed[k]&bit != 0 {
 		return
 	}
 	st.removed[k] |= bit
-	if e.seenRemove == st.nRemove {
+	if 2*e.seenRemove == len(st.refutes) {
 		e.seenRemove++
 	}
-	st.nRemove++
+	st.refutes = append(st.refutes, v, a)
+	st.nRefutes.Add(1)
 }
