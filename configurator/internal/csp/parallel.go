@@ -142,9 +142,10 @@ func (c *Compiled) release(h *engine) {
 // searchValues is steps 2 and 3 of computeValid. It widens the recent
 // solutions (most recent first), then covers or refutes every value in e's
 // domains that e.cover does not hold, retrying with growing fail limits
-// the values whose search gave up, and leaves e at the query's level with the refuted values removed. It
-// returns found with the new solutions appended, and false if e's state
-// became inconsistent (which cannot happen while a solution is known).
+// the values whose search gave up, and leaves e at the query's level with
+// the refuted values removed. It returns found with the new solutions
+// appended, and false if e's state became inconsistent (which cannot
+// happen while a solution is known).
 func (e *engine) searchValues(cs []Choice, pools [][][]int32, found, recent [][]int32) ([][]int32, bool) {
 	c := e.c
 	st := &valueSearch{pools: pools, found: found, main: e, recent: recent}
