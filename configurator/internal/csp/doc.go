@@ -289,18 +289,18 @@
 // latency per choice with the default parallelism (two workers), and with
 // SetParallelism(1):
 //
-//   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.3 ms, p90
-//     4.6 ms, p99 14–16 ms, max 27–36 ms; one worker: p99 18–19 ms;
+//   - automotive01 (CNF, 2,513 variables, 10,300 clauses): p50 1.2–1.4 ms,
+//     p90 4–5 ms, p99 14–16 ms, max 30–39 ms; one worker: p99 18–20 ms;
 //   - synthetic automotive tables (GenerateAutomotive defaults: 100
 //     variables, 100 tables, ~200,000 rows): p50 0.2 ms, p90 11–12 ms, p99
-//     26–27 ms, max 34–41 ms; one worker: p90 20–21 ms, p99 46–49 ms
+//     24–25 ms, max 29–36 ms; one worker: p90 19–20 ms, p99 43–45 ms
 //     (before the reduced copy, the table decisions by dom/wdeg and the
 //     bitwise widening: p99 65–68 ms). The costly choices are the first few
 //     of a configuration, where about 100 values need a new witness; see
 //     above for what that time is spent on.
 //
-// Compile takes ~0.07 s and ~7 MiB for the synthetic model, ~7 ms and
+// Compile takes ~0.06 s and ~7 MiB for the synthetic model, ~5 ms and
 // ~2.5 MiB for automotive01; the first query on a compiled model (all
-// values, no choices, and the reduced copy: +0.9 MiB) adds ~0.3 s and
-// ~0.07 s.
+// values, no choices, and the reduced copy: +0.9 MiB) adds ~0.25 s and
+// ~0.06 s.
 package csp
