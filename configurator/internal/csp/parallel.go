@@ -66,6 +66,16 @@ type valueSearch struct {
 	panicked error
 }
 
+// breakDown records that a worker searching with the fail limit at level
+// found its state inconsistent (which cannot happen), and stops them all.
+func (st *valueSearch) breakDown(level int) {
+	st.mu.Lock()
+	st.broken = true
+	st.busy[level].Add(-1)
+	st.mu.Unlock()
+	st.stop()
+}
+
 // stop makes every worker stop after its current item.
 func (st *valueSearch) stop() {
 	st.next.Store(1 << 40)
@@ -339,11 +349,7 @@ func (e *engine) searchAll(st *valueSearch) {
 			return
 		}
 		if !e.syncRemoved(st) {
-			st.mu.Lock()
-			st.broken = true
-			st.busy[level].Add(-1)
-			st.mu.Unlock()
-			st.stop()
+			st.breakDown(level)
 			return
 		}
 		e.searchValue(st, level, v, a)
@@ -444,11 +450,7 @@ func (e *engine) searchValue(st *valueSearch, level int, v, a int32) {
 		// the query would fail rather than trust this worker's domains.
 		if !e.remove(v, a, -1) || !e.propagate() {
 			e.clearQueues()
-			st.mu.Lock()
-			st.broken = true
-			st.busy[level].Add(-1)
-			st.mu.Unlock()
-			st.stop()
+			st.breakDown(level)
 			return
 		}
 	}
