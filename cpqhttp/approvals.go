@@ -3,8 +3,10 @@ package cpqhttp
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/cpqkit/cpq/approval"
+	"github.com/cpqkit/cpq/catalog"
 )
 
 // ApprovalRequest is the body of submit, recall and present; every field is
@@ -43,11 +45,57 @@ func (s *server) previewApprovals(ctx context.Context, id Identity, _ http.Respo
 	if err != nil {
 		return 0, nil, err
 	}
+	tr, err := s.ruleTexts(r)
+	if err != nil {
+		return 0, nil, err
+	}
 	p, err := s.kit.Approvals().Preview(ctx, q)
 	if err != nil {
 		return 0, nil, err
 	}
+	for i := range p.Steps {
+		tr.apply(p.Steps[i].Rule, &p.Steps[i].Name, &p.Steps[i].Reason)
+	}
 	return http.StatusOK, p, nil
+}
+
+// ruleTexts gives approval rules' names and reasons in the language a
+// request asks for (?lang=, as for catalog labels), from the catalog in
+// force. It is empty when the request asks for none: the names stored
+// with each step (in the catalog's first language) stay.
+type ruleTexts struct {
+	lang  string
+	rules map[string]*catalog.ApprovalRule
+}
+
+func (s *server) ruleTexts(r *http.Request) (ruleTexts, error) {
+	if r.URL.Query().Get("lang") == "" {
+		return ruleTexts{}, nil
+	}
+	cat, lang, err := s.catalogIn(r)
+	if err != nil {
+		return ruleTexts{}, err
+	}
+	tr := ruleTexts{lang: lang, rules: make(map[string]*catalog.ApprovalRule, len(cat.ApprovalRules))}
+	for _, ru := range cat.ApprovalRules {
+		tr.rules[ru.ID] = ru
+	}
+	return tr, nil
+}
+
+// apply sets name and reason to those of the rule in tr's language, when
+// tr has one and the catalog in force still has the rule.
+func (tr ruleTexts) apply(rule string, name, reason *string) {
+	ru, ok := tr.rules[rule]
+	if !ok {
+		return
+	}
+	if n := ru.Name.In(tr.lang); n != "" {
+		*name = n
+	}
+	if x := ru.Reason.In(tr.lang); x != "" {
+		*reason = x
+	}
 }
 
 // request reads the optional body of submit, recall and present.
@@ -138,10 +186,17 @@ type Inbox struct {
 	Items []approval.InboxItem `json:"items"`
 }
 
-func (s *server) inbox(ctx context.Context, id Identity, _ http.ResponseWriter, _ *http.Request) (int, any, error) {
+func (s *server) inbox(ctx context.Context, id Identity, _ http.ResponseWriter, r *http.Request) (int, any, error) {
+	tr, err := s.ruleTexts(r)
+	if err != nil {
+		return 0, nil, err
+	}
 	items, err := s.kit.Approvals().Inbox(ctx, actor(id))
 	if err != nil {
 		return 0, nil, err
+	}
+	for i := range items {
+		tr.apply(items[i].Step, &items[i].Name, &items[i].Reason)
 	}
 	return http.StatusOK, Inbox{Items: items}, nil
 }
@@ -170,6 +225,21 @@ func (s *server) approvals(ctx context.Context, id Identity, _ http.ResponseWrit
 	}
 	if as == nil {
 		as = []*approval.Approval{}
+	}
+	if tr, err := s.ruleTexts(r); err != nil {
+		return 0, nil, err
+	} else if tr.rules != nil {
+		// The store's approvals are not changed: the answer gets copies.
+		local := make([]*approval.Approval, len(as))
+		for i, a := range as {
+			c := *a
+			c.Steps = slices.Clone(a.Steps)
+			for j := range c.Steps {
+				tr.apply(c.Steps[j].ID, &c.Steps[j].Name, &c.Steps[j].Reason)
+			}
+			local[i] = &c
+		}
+		as = local
 	}
 	if trail == nil {
 		trail = []approval.Record{}

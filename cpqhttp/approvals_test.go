@@ -53,6 +53,12 @@ func TestApprovalPreview(t *testing.T) {
 	assert.Equal(t, map[string]any{"line": "1", "product": "SRV-R2", "discount_percent": "18.4", "max_discount_percent": "10", "beyond": []any{"manager_discount"}}, lines[0])
 	assert.Equal(t, "25", lines[1].(map[string]any)["max_discount_percent"])
 	assert.Equal(t, "draft", f.status(t, id))
+	assert.Equal(t, "Discount over 10 %", step["name"])
+	resp, v = f.do(t, "acme", "GET", "/v1/quotes/"+id+"/approvals/preview?lang=zh-CN", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, "折扣超过 10%", v["steps"].([]any)[0].(map[string]any)["name"])
+	resp, v = f.do(t, "acme", "GET", "/v1/quotes/"+id+"/approvals/preview?lang=xx", "")
+	requireProblem(t, resp, v, http.StatusBadRequest, cpqhttp.CodeUnknownLanguage)
 
 	resp, v = f.do(t, "globex", "GET", "/v1/quotes/"+id+"/approvals/preview", "")
 	requireProblem(t, resp, v, http.StatusNotFound, cpqhttp.CodeQuoteNotFound)
@@ -203,6 +209,23 @@ func TestInbox(t *testing.T) {
 	assert.Equal(t, day.Format(time.RFC3339), it["since"])
 	assert.Equal(t, map[string]any{"condition": "quote.max_line_discount_percent > 10",
 		"facts": []any{map[string]any{"name": "quote.max_line_discount_percent", "value": "18.4"}}}, it["trigger"])
+
+	// In the language asked for, the rule's name comes from the catalog.
+	resp, v = f.doAs(t, "acme", "bob", "GET", "/v1/approvals/inbox?lang=zh-CN", "", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	assert.Equal(t, "折扣超过 10%", v["items"].([]any)[0].(map[string]any)["name"])
+	resp, v = f.doAs(t, "acme", "bob", "GET", "/v1/approvals/inbox?lang=xx", "", nil)
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, v)
+	resp, v = f.do(t, "acme", "GET", "/v1/quotes/"+id+"/approvals?lang=zh-CN", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	step := v["approvals"].([]any)[0].(map[string]any)["steps"].([]any)[0].(map[string]any)
+	assert.Equal(t, "折扣超过 10%", step["name"])
+	// The stored approval keeps its name.
+	resp, v = f.do(t, "acme", "GET", "/v1/quotes/"+id+"/approvals", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, v)
+	step = v["approvals"].([]any)[0].(map[string]any)["steps"].([]any)[0].(map[string]any)
+	assert.Equal(t, "Discount over 10 %", step["name"])
+	assert.Equal(t, "Discount over 10 %", inbox("acme", "bob")[0].(map[string]any)["name"])
 
 	assert.Empty(t, inbox("acme", "alice"), "the owner and submitter decides nothing")
 	assert.Empty(t, inbox("acme", "carol"), "not an assignee")

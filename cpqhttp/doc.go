@@ -59,6 +59,8 @@
 //	                                        with each line's discount limit
 //	GET    /v1/approvals/inbox              the pending steps the user may decide now
 //	                                        (as an assignee or a current delegate)
+//	                                        These three take ?lang= for the rules' names and
+//	                                        reasons, from the catalog in force
 //	POST   /v1/quotes/{id}/submit           {seal?, comment?} submit for approval
 //	POST   /v1/quotes/{id}/steps/{step}/approve   {seal, comment?, on_behalf_of?}
 //	POST   /v1/quotes/{id}/steps/{step}/reject    {seal, comment, on_behalf_of?}

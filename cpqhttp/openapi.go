@@ -187,7 +187,10 @@ var extraParams = func() map[string][]any {
 			query("format", "", map[string]any{"type": "string", "enum": []string{"html", "json", "csv", "pdf"}, "default": "html"}, false),
 			query("lang", "", map[string]any{"type": "string", "enum": []string{"en", "zh-CN"}}, false),
 		},
-		"GET /v1/sessions/{id}/explain": {query("var", "", str, true), query("value", "", str, true), lang},
+		"GET /v1/sessions/{id}/explain":         {query("var", "", str, true), query("value", "", str, true), lang},
+		"GET /v1/quotes/{id}/approvals":         {lang},
+		"GET /v1/quotes/{id}/approvals/preview": {lang},
+		"GET /v1/approvals/inbox":               {lang},
 		"GET /v1/quotes": {
 			query("status", "statuses to list, comma-separated or repeated", str, false),
 			query("owner", "the owner's user ID", str, false),

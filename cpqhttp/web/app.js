@@ -662,10 +662,10 @@ async function renderApprovals(q, card) {
     try { await api("POST", `/v1/quotes/${id}/${path}`); toast(okMsg); refreshInboxCount(); route(); } catch (e) { fail(e); }
   } }, label);
   let approvals = [];
-  try { ({ data: approvals } = await api("GET", `/v1/quotes/${id}/approvals`)); approvals = approvals.approvals || approvals || []; } catch { approvals = []; }
+  try { ({ data: approvals } = await api("GET", `/v1/quotes/${id}/approvals?lang=${encodeURIComponent(state.lang)}`)); approvals = approvals.approvals || approvals || []; } catch { approvals = []; }
   const current = approvals.length ? approvals[approvals.length - 1] : null;
   if (q.status === "draft" || q.status === "rejected") {
-    const { data: p } = await api("GET", `/v1/quotes/${id}/approvals/preview`);
+    const { data: p } = await api("GET", `/v1/quotes/${id}/approvals/preview?lang=${encodeURIComponent(state.lang)}`);
     const steps = p.steps || [];
     if (steps.length === 0) {
       parts.push(h("p", {}, t("quote.noApproval")), act(t("quote.present"), "present", t("quote.presented"), { id: "present" }));
@@ -705,7 +705,7 @@ async function quoteSummary(id, box) {
 }
 
 async function inbox() {
-  const { data } = await api("GET", "/v1/approvals/inbox");
+  const { data } = await api("GET", "/v1/approvals/inbox?lang=" + encodeURIComponent(state.lang));
   const items = data.items || [];
   refreshInboxCount();
   view(h("h1", {}, t("inbox.title")),
