@@ -427,4 +427,8 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 	assert.Contains(t, text(t, alice, `[data-var="chassis"] .why`), "液冷仅适用于2U机箱")
 	do(t, alice, visible(`[data-var="chassis"] .chip.chosen[data-value="2U"]`))
 	screenshot(t, alice, "ui-configure-zh-phone", 390, `[data-var="chassis"] .why`)
+
+	// The quote's approval steps are named in Chinese as well.
+	do(t, alice, chromedp.Navigate(quoteURL), visible(`#approvals [data-step="manager_discount"]`))
+	assert.Contains(t, text(t, alice, `#approvals [data-step="manager_discount"]`), "折扣超过 10%")
 }
