@@ -431,4 +431,6 @@ func TestBrowserSalespersonAndManager(t *testing.T) {
 	// The quote's approval steps are named in Chinese as well.
 	do(t, alice, chromedp.Navigate(quoteURL), visible(`#approvals [data-step="manager_discount"]`))
 	assert.Contains(t, text(t, alice, `#approvals [data-step="manager_discount"]`), "折扣超过 10%")
+	// So is a problem the API reports (here a quote that does not exist).
+	do(t, alice, chromedp.Navigate(base+"/#/q/nope"), waitText(`#toast`, "找不到该报价单。"))
 }

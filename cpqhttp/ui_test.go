@@ -198,6 +198,25 @@ func TestInterfaceMessagesInBothLanguages(t *testing.T) {
 	for _, k := range pricing.StepKinds() {
 		assert.Contains(t, en, "kind."+string(k))
 	}
+	// The interface's sentences for API problems name problems the API
+	// has (the page builds the key from the code, dots as underscores).
+	codes := map[string]bool{}
+	for _, c := range []string{cpqhttp.CodeBusy, cpqhttp.CodeSessionConflict, cpqhttp.CodeNothingToUndo,
+		cpqhttp.CodeNotAvailable, cpqhttp.CodeInconsistent, cpqhttp.CodePricingRefused, cpqhttp.CodePricingInvalid,
+		cpqhttp.CodeQuoteConflict, cpqhttp.CodeQuoteLocked, cpqhttp.CodeQuoteTransition, cpqhttp.CodeQuoteNotFound,
+		cpqhttp.CodeNotAuthorized, cpqhttp.CodeSelfApproval, cpqhttp.CodeStaleSeal, cpqhttp.CodeAlreadyDecided,
+		cpqhttp.CodeNotPending, cpqhttp.CodeApprovalRequired, cpqhttp.CodeNoApprover, cpqhttp.CodeDocumentNoFont,
+		cpqhttp.CodeGuideConflict, cpqhttp.CodeInvalidAnswer, cpqhttp.CodeInternal} {
+		codes["problem."+strings.ReplaceAll(c, ".", "_")] = true
+	}
+	n := 0
+	for _, key := range en {
+		if strings.HasPrefix(key, "problem.") {
+			n++
+			assert.True(t, codes[key], "%s names no problem code", key)
+		}
+	}
+	assert.Equal(t, len(codes), n)
 
 	// And every key the page and the script use is there.
 	for _, path := range []string{"/ui/app.js", "/"} {

@@ -82,7 +82,16 @@ function toast(msg, bad = false) {
 
 function fail(err) {
   console.error(err);
-  toast((err && err.message) || t("err.generic"), true);
+  toast(problemText(err) || (err && err.message) || t("err.generic"), true);
+}
+
+// problemText is the interface's own sentence for an API problem the user
+// can meet, in a language other than English (in English the server's
+// detail says more), or "".
+function problemText(err) {
+  const code = err && err.problem && err.problem.code;
+  if (!code || state.lang === "en") return "";
+  return (messages[state.lang] || {})["problem." + code.replaceAll(".", "_")] || "";
 }
 
 function view(...children) {
