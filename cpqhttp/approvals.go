@@ -62,7 +62,7 @@ func (s *server) previewApprovals(ctx context.Context, id Identity, _ http.Respo
 // ruleTexts gives approval rules' names and reasons in the language a
 // request asks for (?lang=, as for catalog labels), from the catalog in
 // force. It is empty when the request asks for none: the names stored
-// with each step (in the catalog's first language) stay.
+// with each step (in the catalog's default language) stay.
 type ruleTexts struct {
 	lang  string
 	rules map[string]*catalog.ApprovalRule
