@@ -272,9 +272,10 @@
 // nearly three quarters of the work, and a guess closer to the solution
 // each search ends at is where a large gain would have to come from. Every
 // guess tried above (the witness, the latest solution, mixtures, repairs,
-// pools) differs from that solution in 20–35 of the 100 variables; so does
-// the query's solution that the target value breaks least (as the guess:
-// no fewer runs when it breaks at most one constraint, 10% more always).
+// pools) differs from that solution in 20–35 of the 100 variables. The
+// query's solution that the target value breaks least did no better as the
+// guess (no fewer runs when it breaks at most one constraint, 10% more
+// always).
 //
 // Choices are assumptions of each query, never part of the compiled model,
 // so everything stored in the compiled model holds for every session. No
