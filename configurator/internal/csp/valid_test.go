@@ -139,9 +139,28 @@ func TestPropagationIsGeneralisedArcConsistent(t *testing.T) {
 // model from several goroutines (run with -race).
 func TestSessionsShareCompiledModelConcurrently(t *testing.T) {
 	m := randomModel(rand.New(rand.NewPCG(51, 52)), largerRandSpec)
+	t.Run("default", func(t *testing.T) { sessionsConcurrently(t, m) })
+	// Every query of every session with helpers from the one pool, values
+	// given up on and retried while other workers search.
+	t.Run("helpers", func(t *testing.T) {
+		startHelpersAtOnce(t)
+		saved := passLimits
+		passLimits = [...]int64{0, 1, 2, -1}
+		defer func() { passLimits = saved }()
+		sessionsConcurrently(t, m, 3)
+	})
+}
+
+// sessionsConcurrently plays four random configurations of m at once on
+// one compiled model (with the given parallelism, if any) and checks every
+// answer against the oracle.
+func sessionsConcurrently(t *testing.T, m *Model, parallelism ...int) {
 	o := newOracle(m)
 	c, err := Compile(m)
 	require.NoError(t, err)
+	for _, n := range parallelism {
+		c.SetParallelism(n)
+	}
 	errs := make(chan error, 4)
 	for g := 0; g < 4; g++ {
 		go func(seed uint64) {
@@ -395,6 +414,72 @@ func TestParallelValidDomainsEqualSequential(t *testing.T) {
 			require.NoError(t, ss.Assign(v, a))
 			require.NoError(t, ps.Assign(v, a))
 		}
+	}
+}
+
+// Three configurations at once on one compiled table model, every query
+// shared with helpers from its pool and most values given up on and
+// retried: each answer equals the one a session with one worker and the
+// usual fail limits gave.
+func TestConcurrentParallelSessionsOnTables(t *testing.T) {
+	m := GenerateAutomotive(3, AutomotiveSpec{Vars: 40, MaxDomain: 30, Tables: 30, Rows: 10000, Products: 300, NearMisses: true})
+	seq, err := Compile(m)
+	require.NoError(t, err)
+	seq.SetParallelism(1)
+	type step struct {
+		doms [][]int
+		v, a int
+	}
+	plays := make([][]step, 3)
+	for g := range plays {
+		r := rand.New(rand.NewPCG(uint64(g), 81))
+		s := NewSession(seq)
+		for range iterations(12, 6) {
+			doms, err := s.ValidDomains()
+			require.NoError(t, err)
+			v, a, ok := randomOffered(r, doms)
+			if !ok {
+				plays[g] = append(plays[g], step{doms, -1, -1})
+				break
+			}
+			plays[g] = append(plays[g], step{doms, v, a})
+			require.NoError(t, s.Assign(v, a))
+		}
+	}
+
+	startHelpersAtOnce(t)
+	saved := passLimits
+	passLimits = [...]int64{0, 1, 2, -1}
+	defer func() { passLimits = saved }()
+	par, err := Compile(m)
+	require.NoError(t, err)
+	par.SetParallelism(2)
+	errs := make(chan error, len(plays))
+	for _, play := range plays {
+		go func() {
+			errs <- func() error {
+				s := NewSession(par)
+				for _, st := range play {
+					got, err := s.ValidDomains()
+					if err != nil {
+						return err
+					}
+					if !equalDomains(st.doms, got) {
+						return fmt.Errorf("choices %v: got %v, want %v", s.Choices(), got, st.doms)
+					}
+					if st.v < 0 {
+						break
+					}
+					if err := s.Assign(st.v, st.a); err != nil {
+						return err
+					}
+				}
+				return nil
+			}()
+		}()
+	}
+	for range plays {
+		require.NoError(t, <-errs)
 	}
 }
 
