@@ -295,7 +295,7 @@ func TestReducedCopyFoldsSubsumedTables(t *testing.T) {
 		assert.Equal(t, tc.count, n.Int64(), "%v", tc.choice)
 	}
 	// A value the folded table alone forbids (x = 1, y = 0 is in xyz
-	// but not in xy) is refused.
+	// but not in xy) is not offered.
 	s = NewSession(c)
 	require.NoError(t, s.Assign(0, 1))
 	doms, err = s.ValidDomains()
