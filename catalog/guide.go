@@ -356,12 +356,8 @@ func (cp *Capability) Amounts(c *Catalog, p *Product) []CapabilityAmount {
 }
 
 func retiredValue(a *Attribute, id string) bool {
-	for _, v := range a.Values {
-		if v != nil && v.ID == id {
-			return v.Retired
-		}
-	}
-	return false
+	v := a.Value(id)
+	return v != nil && v.Retired
 }
 
 func notFound(c *Catalog, what, id string) error {

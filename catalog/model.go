@@ -153,6 +153,17 @@ type Attribute struct {
 	Pos Pos `yaml:"-"`
 }
 
+// Value returns the declared value id of the attribute (an enum value,
+// or a boolean's value when the catalog names it), or nil.
+func (a *Attribute) Value(id string) *Value {
+	for _, v := range a.Values {
+		if v != nil && v.ID == id {
+			return v
+		}
+	}
+	return nil
+}
+
 // Domain returns the values of a finite attribute in order: the enum values,
 // false and true for a boolean, every step of an integer range. It returns
 // nil for decimal and text attributes and for integer ranges that are not

@@ -253,10 +253,8 @@ type QuestionForm struct {
 // valueLabel is the label of an attribute's value: its name, or for
 // booleans yes or no, or the ID itself.
 func valueLabel(a *catalog.Attribute, id, lang string) string {
-	for _, v := range a.Values {
-		if v.ID == id && len(v.Name) > 0 {
-			return v.Name.In(lang)
-		}
+	if v := a.Value(id); v != nil && len(v.Name) > 0 {
+		return v.Name.In(lang)
 	}
 	if a.Type == catalog.AttrBoolean {
 		switch id {

@@ -275,17 +275,22 @@ func (c *contract) check(t *testing.T, h http.Handler) []string {
 		}
 	}
 	var errs []string
+	// checkJSON checks a JSON body (what: problem, answer or request)
+	// against its schema.
+	checkJSON := func(name, what string, schema any, raw []byte) {
+		body, err := decodeJSON(raw)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: the %s is not JSON: %v", name, what, err))
+			return
+		}
+		for _, e := range v.check(schema, body, what) {
+			errs = append(errs, name+": "+e)
+		}
+	}
 	for _, cl := range c.calls {
 		name := cl.method + " " + cl.target
 		if mediaType(cl.respType) == "application/problem+json" {
-			body, err := decodeJSON(cl.respBody)
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("%s: the problem is not JSON: %v", name, err))
-				continue
-			}
-			for _, e := range v.check(map[string]any{"$ref": "#/components/schemas/Problem"}, body, "problem") {
-				errs = append(errs, name+": "+e)
-			}
+			checkJSON(name, "problem", map[string]any{"$ref": "#/components/schemas/Problem"}, cl.respBody)
 			continue
 		}
 		if cl.status < 200 || cl.status > 299 {
@@ -309,14 +314,7 @@ func (c *contract) check(t *testing.T, h http.Handler) []string {
 			continue
 		}
 		if mediaType(cl.respType) == "application/json" {
-			body, err := decodeJSON(cl.respBody)
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("%s: the answer is not JSON: %v", name, err))
-				continue
-			}
-			for _, e := range v.check(media["schema"], body, "answer") {
-				errs = append(errs, name+": "+e)
-			}
+			checkJSON(name, "answer", media["schema"], cl.respBody)
 		}
 		requestBody, documented := op["requestBody"].(map[string]any)
 		switch {
@@ -340,16 +338,8 @@ func (c *contract) check(t *testing.T, h http.Handler) []string {
 				errs = append(errs, fmt.Sprintf("%s took a body of %s, which it does not document", name, mt))
 				continue
 			}
-			if mt != "application/json" {
-				continue
-			}
-			body, err := decodeJSON(cl.reqBody)
-			if err != nil {
-				errs = append(errs, fmt.Sprintf("%s took a body that is not JSON: %v", name, err))
-				continue
-			}
-			for _, e := range v.check(media["schema"], body, "request") {
-				errs = append(errs, name+": "+e)
+			if mt == "application/json" {
+				checkJSON(name, "request", media["schema"], cl.reqBody)
 			}
 		}
 	}

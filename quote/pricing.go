@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cpqkit/cpq/catalog"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/cpqkit/cpq/catalog"
 	"github.com/cpqkit/cpq/pricing"
 )
 
@@ -185,14 +185,9 @@ func (q *Quote) describe(cat *catalog.Catalog) {
 			if c.Label != "" {
 				continue
 			}
-			for _, a := range p.Attributes {
-				if a.ID != c.Var {
-					continue
-				}
-				for _, v := range a.Values {
-					if v.ID == c.Value && len(v.Name) > 0 {
-						c.Label = v.Name.In(lang)
-					}
+			if v, err := cat.Variable(p, c.Var); err == nil && v.Attribute != nil {
+				if val := v.Attribute.Value(c.Value); val != nil && len(val.Name) > 0 {
+					c.Label = val.Name.In(lang)
 				}
 			}
 		}

@@ -253,7 +253,7 @@ func (t *tx) Create(ctx context.Context, q *quote.Quote) error {
 	if err := t.check(ctx); err != nil {
 		return fmt.Errorf("create quote: %w", err)
 	}
-	rec, err := record.Encode(withVersion(q, 1))
+	rec, err := record.Encode(record.WithVersion(q, 1))
 	if err != nil {
 		return fmt.Errorf("create quote: %w", err)
 	}
@@ -291,7 +291,7 @@ func (t *tx) Update(ctx context.Context, q *quote.Quote) error {
 	case q.Revision < cur.Revision:
 		return fmt.Errorf("update quote %s: revision %d is older than the stored %d: %w", q.Number, q.Revision, cur.Revision, quote.ErrInvalid)
 	}
-	rec, err := record.Encode(withVersion(q, q.Version+1))
+	rec, err := record.Encode(record.WithVersion(q, q.Version+1))
 	if err != nil {
 		return fmt.Errorf("update quote: %w", err)
 	}
@@ -302,17 +302,6 @@ func (t *tx) Update(ctx context.Context, q *quote.Quote) error {
 	t.revisions[revKey{k, rec.Revision}] = rec.Doc
 	q.Version = rec.Version
 	return nil
-}
-
-// withVersion returns a shallow copy of q at the version, so that q itself
-// changes only when the write succeeds.
-func withVersion(q *quote.Quote, v int64) *quote.Quote {
-	if q == nil {
-		return nil
-	}
-	c := *q
-	c.Version = v
-	return &c
 }
 
 func (t *tx) Get(ctx context.Context, tenant, id string) (*quote.Quote, error) {
