@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -648,24 +649,61 @@ type pricingFacts struct {
 
 func (p pricingFacts) Complete(ctx context.Context, q *quote.Quote, f *approval.Facts) error {
 	if q.CatalogID != "" && slices.ContainsFunc(q.Lines, quote.Line.Counts) {
-		eng, err := p.k.Engines().Version(ctx, q.CatalogID, q.CatalogVersion)
-		if err != nil {
-			return fmt.Errorf("approval facts of quote %s: %w", q.Number, err)
-		}
 		day := f.Today
 		if day.IsZero() {
 			day = p.k.clock.Now()
 		}
-		res, err := eng.Price(ctx, q.PricingRequest(day, quote.Line.Counts))
+		c, err := p.counts(ctx, q, q.PricingRequest(day, quote.Line.Counts))
 		if err != nil {
 			return fmt.Errorf("approval facts of quote %s: %w", q.Number, err)
 		}
-		f.LinesBelowFloor, f.LinesBelowMinMargin = res.Approval.LinesBelowFloor, res.Approval.LinesBelowMinMargin
+		f.LinesBelowFloor, f.LinesBelowMinMargin = c.LinesBelowFloor, c.LinesBelowMinMargin
 	}
 	if p.next != nil {
 		return p.next.Complete(ctx, q, f)
 	}
 	return nil
+}
+
+// guardCounts is what pricingFacts takes from a pricing of the quote's
+// lines: it depends on their request, not on their priced amounts.
+type guardCounts struct {
+	catalog, version    string
+	req                 pricing.Request
+	LinesBelowFloor     int
+	LinesBelowMinMargin int
+}
+
+// guardCountsKey keys the counts in a preview's memo.
+type guardCountsKey struct{}
+
+// counts prices req with the catalog version q pins. Within a preview,
+// which evaluates the policy on variants of the quote that differ only in
+// one line's net amount, the counts of an equal request are priced once
+// (approval.Memo).
+func (p pricingFacts) counts(ctx context.Context, q *quote.Quote, req pricing.Request) (guardCounts, error) {
+	memo := approval.Memo(ctx)
+	if memo != nil {
+		if v, ok := memo.Load(guardCountsKey{}); ok {
+			if c := v.(guardCounts); c.catalog == q.CatalogID && c.version == q.CatalogVersion && reflect.DeepEqual(c.req, req) {
+				return c, nil
+			}
+		}
+	}
+	eng, err := p.k.Engines().Version(ctx, q.CatalogID, q.CatalogVersion)
+	if err != nil {
+		return guardCounts{}, err
+	}
+	res, err := eng.Price(ctx, req)
+	if err != nil {
+		return guardCounts{}, err
+	}
+	c := guardCounts{catalog: q.CatalogID, version: q.CatalogVersion, req: req,
+		LinesBelowFloor: res.Approval.LinesBelowFloor, LinesBelowMinMargin: res.Approval.LinesBelowMinMargin}
+	if memo != nil {
+		memo.Store(guardCountsKey{}, c)
+	}
+	return c, nil
 }
 
 // Recorder returns the recorder that writes a quote's changes and their

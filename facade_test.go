@@ -541,7 +541,7 @@ func TestCloneQuote(t *testing.T) {
 
 // serverCatalogFloor is the server catalog with a guardrail: a server line
 // net below 90 % of its list price needs finance's approval.
-func serverCatalogFloor(t *testing.T) *catalog.Catalog {
+func serverCatalogFloor(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	data, err := catalogs.FS.ReadFile("server.yaml")
 	require.NoError(t, err)

@@ -3,6 +3,7 @@ package approval_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -249,4 +250,51 @@ func TestNewNeedsWhatThePolicyNames(t *testing.T) {
 	require.ErrorIs(t, err, approval.ErrInvalid, "an unchecked catalog")
 	_, err = approval.New(approval.Config{Catalog: loadCatalog(t, chainPolicy), Directory: newDirectory()})
 	require.ErrorIs(t, err, approval.ErrInvalid, "no store")
+}
+
+// memoSeen is a FactSource that records the memo each evaluation sees.
+type memoSeen struct{ memos *[]*sync.Map }
+
+func (m memoSeen) Complete(ctx context.Context, _ *quote.Quote, _ *approval.Facts) error {
+	*m.memos = append(*m.memos, approval.Memo(ctx))
+	return nil
+}
+
+// Every evaluation of one preview (the quote, then its line at list price
+// and bisected discounts) sees one memo; another preview a new one; a
+// submission none.
+func TestPreviewMemo(t *testing.T) {
+	const policy = `
+id: p
+version: "1"
+effective_from: 2026-01-01
+currency: EUR
+approval_rules:
+  - {id: big, condition: quote.max_line_discount_percent > 10, approver: {user: vera}, level: 1}
+`
+	var memos []*sync.Map
+	store := memory.New()
+	eng, err := approval.New(approval.Config{Catalog: loadCatalog(t, policy), Store: store, Facts: memoSeen{&memos}})
+	require.NoError(t, err)
+	ctx := context.Background()
+	q := newQuote("q1", line{"1", "SRV", "100", "100", "50"})
+	require.NoError(t, store.Create(ctx, q))
+
+	_, err = eng.Preview(ctx, q)
+	require.NoError(t, err)
+	require.Greater(t, len(memos), 2, "the quote, then the line's bisection")
+	first := memos[0]
+	require.NotNil(t, first)
+	for _, m := range memos {
+		assert.Same(t, first, m)
+	}
+	memos = nil
+	_, err = eng.Preview(ctx, q)
+	require.NoError(t, err)
+	assert.NotSame(t, first, memos[0])
+	memos = nil
+	_, err = eng.Submit(ctx, acme("sam"), approval.Request{Tenant: "acme", Quote: "q1"})
+	require.NoError(t, err)
+	require.NotEmpty(t, memos)
+	assert.Nil(t, memos[0])
 }

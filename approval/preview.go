@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -74,6 +75,7 @@ type LineGuidance struct {
 // larger discount never needs less approval, and each limit found is
 // checked: the limit needs no more approval, a hundredth more does.
 func (e *Engine) Preview(ctx context.Context, q *quote.Quote) (*Preview, error) {
+	ctx = context.WithValue(ctx, memoKey{}, &sync.Map{})
 	now := e.clock.Now()
 	facts, reqs, err := e.required(ctx, q, now)
 	if err != nil {

@@ -2,6 +2,7 @@ package approval
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/cpqkit/cpq/quote"
@@ -92,6 +93,19 @@ type Directory interface {
 // computes facts (preview, submission, the gate), so they agree.
 type FactSource interface {
 	Complete(ctx context.Context, q *quote.Quote, f *Facts) error
+}
+
+type memoKey struct{}
+
+// Memo returns a store a FactSource may keep values in for the rest of
+// one Preview, or nil outside one. A preview evaluates the policy on many
+// variants of the quote, which differ only in one line's net amount: a
+// fact that does not depend on the lines' amounts (one computed from their
+// products, quantities, configurations and adjustments) can be computed
+// once per preview.
+func Memo(ctx context.Context) *sync.Map {
+	m, _ := ctx.Value(memoKey{}).(*sync.Map)
+	return m
 }
 
 // Clock tells the time.
